@@ -1,0 +1,136 @@
+"""Side-by-side comparison of powertrains, break-even distances and one-at-a-time sensitivity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jalur import datasets
+from jalur.datasets import Registry
+from jalur.errors import InputError
+from jalur.vehicle.catalog import DEFAULT_FUEL
+from jalur.vehicle.inputs import SampledTables, make_design
+from jalur.vehicle.lifecycle import (
+    ALL_STAGES, STAGES, Options, _check_regions, _check_years, _space, build_cases, compute, lifecycle,
+)
+
+#: Stages paid once, when the vehicle is made or scrapped (the rest accrue with each km).
+FIXED_STAGES = ("vehicle", "battery", "end-of-life")
+USE_STAGES = tuple(s for s in STAGES if s not in FIXED_STAGES)
+
+
+def break_even_km(fixed_a, per_km_a, fixed_b, per_km_b):
+    """Distance after which vehicle *a* has emitted less in total than reference *b*.
+
+    Parameters
+    ----------
+    fixed_a, fixed_b : array_like [t CO2e]
+        Emissions paid once (production, battery, end of life).
+    per_km_a, per_km_b : array_like [g CO2e/km]
+        Emissions per km driven (energy supply, tailpipe, land-use change, maintenance).
+
+    Returns
+    -------
+    array_like [km]
+        0 if *a* is never worse; ``inf`` if it never catches up.
+
+    Notes
+    -----
+    .. math:: d^* = \\frac{10^6\\,(F_a - F_b)}{u_b - u_a}
+
+    Examples
+    --------
+    >>> float(break_even_km(12.0, 100.0, 8.0, 200.0))
+    40000.0
+    >>> float(break_even_km(9.0, 250.0, 8.0, 200.0))
+    inf
+    """
+    fa, ua, fb, ub = (np.asarray(x, dtype=float) for x in (fixed_a, per_km_a, fixed_b, per_km_b))
+    extra = (fa - fb) * 1e6          # g CO2e more paid up front by a
+    saving = ub - ua                 # g CO2e saved by a per km
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.where(saving > 0, extra / np.where(saving > 0, saving, 1.0), np.inf)
+    return np.where(extra <= 0, 0.0, d)
+
+
+def compare(segment: str, year: int, region: str, *, powertrains=None, reference: str | None = None,
+            fuel: str | None = None, registry: Registry | None = None, overrides=None,
+            **options: Any) -> pd.DataFrame:
+    """Every valid powertrain of *segment*, side by side, with break-even distance against a reference.
+
+    Parameters
+    ----------
+    segment : str
+    year : int
+        Registration year.
+    region : str
+        Grid region of use.
+    powertrains : list of str, optional
+        Default: all valid for the segment, each on its default fuel (or *fuel* where valid).
+    reference : str, optional
+        Reference powertrain (default ``ice-gasoline``, else ``ice-diesel``).
+    **options
+        :class:`~jalur.vehicle.lifecycle.Options` fields.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per powertrain: each stage and ``total`` [g CO2e/km], ``lifetime_t`` [t CO2e],
+        ``fixed_t`` [t CO2e], ``per_km`` [g CO2e/km], ``break_even_km`` [km] against the reference.
+    """
+    reg = registry if registry is not None else datasets.load(overrides)
+    ds = lifecycle(segment, powertrains, None, [year], [region], registry=reg, **options)
+    df = ds["emissions"].sel(year=year, region=region).to_pandas()
+    df.columns = list(df.columns)
+    df = df.reset_index()
+    # one fuel per powertrain: the chosen one where valid, else the powertrain's default
+    keep = []
+    for p, sub in df.groupby("powertrain", sort=False):
+        want = fuel if fuel in set(sub["fuel"]) else DEFAULT_FUEL[p]
+        keep.append(sub[sub["fuel"] == want])
+    df = pd.concat(keep).reset_index(drop=True)
+    life = ds["lifetime_km"].to_pandas().reset_index().rename(columns={"lifetime_km": "km"})
+    df = df.merge(life, on=["segment", "powertrain", "fuel"])
+    df["fixed_t"] = df[list(FIXED_STAGES)].sum(axis=1) * df["km"] / 1e6
+    df["per_km"] = df[list(USE_STAGES)].sum(axis=1)
+    df["lifetime_t"] = df["total"] * df["km"] / 1e6
+    pts = list(df["powertrain"])
+    ref = reference or ("ice-gasoline" if "ice-gasoline" in pts else "ice-diesel" if "ice-diesel" in pts else pts[0])
+    if ref not in pts:
+        raise InputError(f"reference powertrain {ref!r} not among {', '.join(pts)}")
+    r = df[df["powertrain"] == ref].iloc[0]
+    df["break_even_km"] = [float(break_even_km(a, u, r["fixed_t"], r["per_km"])) for a, u in zip(df["fixed_t"], df["per_km"])]
+    df.attrs.update(ds.attrs)
+    df.attrs["reference"] = ref
+    return df[["segment", "powertrain", "fuel", *ALL_STAGES, "km", "fixed_t", "per_km", "lifetime_t", "break_even_km"]]
+
+
+def sensitivity(segment: str, powertrain: str, year: int, region: str, *, fuel: str | None = None,
+                registry: Registry | None = None, overrides=None, top: int | None = None,
+                **options: Any) -> pd.DataFrame:
+    """One-at-a-time sensitivity of the total: each uncertain input set to its low, then high value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input factor that moves the total, ranked by ``swing`` = |high - low| [g CO2e/km],
+        with ``total_low``/``total_high`` (total with the input at low/high) and ``base``.
+    """
+    reg = registry if registry is not None else datasets.load(overrides)
+    opt = Options(**options).check(reg)
+    cases = build_cases(reg, segment, powertrain, fuel or DEFAULT_FUEL.get(powertrain))
+    ys = _check_years([year])
+    rs = _check_regions(reg, [region])
+    space = _space(reg)
+    st = SampledTables(reg, space, make_design(space, oat=True))
+    total = compute(st, cases, ys, rs, opt)["stages"].sum(axis=-1)[:, 0, 0, 0]
+    base = total[0]
+    lo, hi = total[1::2], total[2::2]
+    df = pd.DataFrame({"input": space.labels, "total_low": lo, "total_high": hi})
+    df["swing"] = (df["total_high"] - df["total_low"]).abs()
+    df = df[df["swing"] > 1e-9 * max(abs(base), 1.0)].sort_values("swing", ascending=False).reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    df["base"] = base
+    return df.head(top) if top else df

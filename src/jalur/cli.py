@@ -1,0 +1,385 @@
+"""The ``jalur`` command line: a thin skin over the Python API.
+
+Exit codes: 0 success; 1 other jalur error; 2 bad option or unknown name; 3 invalid data or override.
+A user mistake prints one paragraph on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+from typer.core import TyperGroup
+
+from jalur import datasets
+from jalur._version import __version__
+from jalur.errors import InputError, JalurError
+from jalur.io import frame_to_records
+
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class DefaultCommandGroup(TyperGroup):
+    """A group that runs its ``default`` command when the first argument names no subcommand.
+
+    Lets ``jalur vehicle car-lmpv ...`` and ``jalur vehicle compare car-lmpv ...`` live side by side.
+    """
+
+    default_command = "lca"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    name="jalur",
+    help="jalur: multiple pathways to low-carbon road transport in Indonesia (cited data, vehicle life-cycle).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+data_app = typer.Typer(help="Inspect and check the cited data registry.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        out.print(f"jalur {__version__} (data {datasets.data_version()})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                 help="Print the jalur and data versions and exit."),
+) -> None:
+    """jalur command line."""
+
+
+# --------------------------------------------------------------------------------------------------
+# rendering helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return ""
+        if v in (float("inf"), float("-inf")):
+            return "never" if v > 0 else "-inf"
+        return f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    return "" if v is None else str(v)
+
+
+def render(df: pd.DataFrame, fmt: Format, title: str | None = None, caption: str | None = None) -> None:
+    """Print *df* as a rich table, CSV or a JSON array of records."""
+    if fmt == Format.csv:
+        sys.stdout.write(datasets.to_csv_text(df))
+    elif fmt == Format.json:
+        sys.stdout.write(json.dumps(frame_to_records(df), ensure_ascii=False, indent=1) + "\n")
+    else:
+        t = RichTable(title=title, caption=caption, show_lines=False, header_style="bold")
+        for c in df.columns:
+            t.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+        for row in df.itertuples(index=False):
+            t.add_row(*[_fmt(v) for v in row])
+        out.print(t)
+
+
+def parse_where(items: list[str] | None) -> dict[str, list[str]]:
+    """Turn ``["region=jamali", "year=2030,2040"]`` into ``{"region": ["jamali"], "year": ["2030", "2040"]}``."""
+    conds: dict[str, list[str]] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise InputError(f"--where {item!r}: expected KEY=VALUE (e.g. --where region=jamali)")
+        k, v = item.split("=", 1)
+        conds.setdefault(k.strip(), []).extend(x.strip() for x in v.split(","))
+    return conds
+
+
+OverrideOpt = typer.Option(None, "--override", help="YAML or CSV file replacing rows of any table (repeatable).")
+
+
+# --------------------------------------------------------------------------------------------------
+# jalur data ...
+# --------------------------------------------------------------------------------------------------
+
+
+@data_app.command("list")
+def data_list(fmt: Format = typer.Option(Format.table, "--format", help="Output format.")) -> None:
+    """List the data tables with their description, rows and units."""
+    reg = datasets.load()
+    rows = [
+        {"table": n, "title": t.schema.title, "judul": t.schema.title_id, "rows": len(t),
+         "units": ", ".join(t.schema.units())}
+        for n, t in ((n, reg.table(n)) for n in reg.names())
+    ]
+    render(pd.DataFrame(rows), fmt, title=f"jalur data {reg.data_version}")
+
+
+@data_app.command("show")
+def data_show(
+    table: str = typer.Argument(..., help="Table name (see `jalur data list`)."),
+    where: Optional[list[str]] = typer.Option(None, "--where", help="KEY=VALUE filter, repeatable; VALUE may be a comma list."),
+    fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """Show the rows of one table, with units and sources."""
+    reg = datasets.load(override)
+    t = reg.table(table)
+    sub = t.where(**parse_where(where))
+    if len(sub) == 0:
+        raise InputError(f"no rows of '{table}' match {where}; try `jalur data show {table}` without --where")
+    df = sub.public()
+    if fmt == Format.table:
+        df = df.drop(columns=[c for c in ("note",) if c in df.columns])
+    caption = None
+    if fmt == Format.table:
+        ids = sorted({s for v in df["source_id"] for s in str(v).replace(";", " ").split()})
+        caption = "Sources: " + "; ".join(f"{i}: {reg.source(i)['citation'][:90]}" for i in ids[:8])
+        if len(ids) > 8:
+            caption += f"; ... ({len(ids)} sources, see `jalur data sources ID`)"
+    render(df, fmt, title=f"{t.schema.title} ({table})", caption=caption)
+
+
+@data_app.command("sources")
+def data_sources(
+    source_id: Optional[str] = typer.Argument(None, help="A source id: show it and the rows that cite it."),
+    fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+) -> None:
+    """List the citations, or show one source and every row that uses it."""
+    reg = datasets.load()
+    if source_id is None:
+        df = reg.sources[["id", "year", "type", "citation"]].reset_index(drop=True)
+        render(df, fmt, title=f"Sources ({len(df)})")
+        return
+    src = reg.source(source_id)
+    rows = reg.rows_citing(source_id)
+    if fmt == Format.json:
+        sys.stdout.write(json.dumps({"source": src, "rows": frame_to_records(rows)}, ensure_ascii=False, indent=1) + "\n")
+        return
+    if fmt == Format.csv:
+        sys.stdout.write(datasets.to_csv_text(rows))
+        return
+    for k, v in src.items():
+        out.print(f"[bold]{k}[/bold]: {v}")
+    render(rows, fmt, title=f"Rows citing {source_id} ({len(rows)})")
+
+
+@data_app.command("check")
+def data_check(override: Optional[list[Path]] = OverrideOpt) -> None:
+    """Validate the shipped data and any override files; exit 0 only if everything is clean."""
+    reg = datasets.check(override)
+    n_rows = sum(len(t) for t in reg.tables.values())
+    out.print(f"ok: {len(reg.tables)} tables, {n_rows} rows, {len(reg.sources)} sources, data {reg.data_version}")
+    for o in reg.overrides:
+        out.print(f"override {o.file}: {o.tables}")
+
+
+# --------------------------------------------------------------------------------------------------
+# jalur vehicle ...
+# --------------------------------------------------------------------------------------------------
+
+vehicle_app = typer.Typer(
+    cls=DefaultCommandGroup,
+    help="Vehicle life-cycle GHG emissions: `jalur vehicle SEGMENT ...`, `jalur vehicle compare SEGMENT`, "
+         "`jalur vehicle sensitivity SEGMENT`.",
+    no_args_is_help=True,
+)
+app.add_typer(vehicle_app, name="vehicle")
+
+
+def _options(luc, grid_basis, power_scenario, grid_intensity, ethanol_feedstock, fame_pathway,
+             battery_chemistry, battery_origin, gwp, per, utility_factor) -> dict[str, Any]:
+    kw = dict(luc=luc, grid_basis=grid_basis, power_scenario=power_scenario, grid_intensity=grid_intensity,
+              ethanol_feedstock=ethanol_feedstock, fame_pathway=fame_pathway, battery_chemistry=battery_chemistry,
+              battery_origin=battery_origin, gwp=gwp, per=per, utility_factor=utility_factor)
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+LucOpt = typer.Option(None, "--luc", help="Land-use change: none | direct (default) | indirect (direct + indirect).")
+GridBasisOpt = typer.Option(None, "--grid-basis", help="use-average (default) | registration-year.")
+PowerOpt = typer.Option(None, "--power-scenario", help="current-policies (default) | jetp-cipp | coal-lock.")
+GridOpt = typer.Option(None, "--grid-intensity", help="Fixed grid: life-cycle g CO2e per kWh delivered at the charger.")
+EthOpt = typer.Option(None, "--ethanol-feedstock", help="molasses (default) | sugarcane | cassava.")
+FameOpt = typer.Option(None, "--fame-pathway", help="Palm FAME mill: open-pond (default) | methane-capture.")
+ChemOpt = typer.Option(None, "--battery-chemistry", help="nmc811 | nmc622 | lfp (default: per segment).")
+OriginOpt = typer.Option(None, "--battery-origin", help="Cell origin: cn (default) | kr | jp | id.")
+GwpOpt = typer.Option(None, "--gwp", help="GWP basis: ar6-gwp100 (default) | ar5-gwp100 | ar4-gwp100.")
+PerOpt = typer.Option(None, "--per", help="vkm (default) | pkm (per passenger-km) | tkm (trucks, per tonne-km).")
+UfOpt = typer.Option(None, "--utility-factor", help="PHEV share of km on electricity (0-1).")
+FormatOpt = typer.Option(Format.table, "--format", help="Output format.")
+
+
+@vehicle_app.command("lca")
+def vehicle_lca(
+    segment: str = typer.Argument(..., help="Segment id, e.g. mc-scooter, car-lmpv (see `jalur data show segments`)."),
+    powertrain: Optional[list[str]] = typer.Option(None, "--powertrain", "-p", help="Powertrain(s); default all valid."),
+    year: int = typer.Option(2025, "--year", "-y", help="Registration year (2015-2060)."),
+    region: str = typer.Option("national", "--region", "-r", help="Grid region of use."),
+    fuel: Optional[list[str]] = typer.Option(None, "--fuel", "-f", help="Fuel(s): mandate e0 e5 e10 e20 e85 e100 b0 b35 b40 b50 b100 hvo cng h2-smr h2-electrolysis; default: each powertrain's default."),
+    samples: int = typer.Option(0, "--samples", help="Monte Carlo samples (0 = deterministic)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (same seed, same numbers)."),
+    luc: Optional[str] = LucOpt, grid_basis: Optional[str] = GridBasisOpt, power_scenario: Optional[str] = PowerOpt,
+    grid_intensity: Optional[float] = GridOpt, ethanol_feedstock: Optional[str] = EthOpt,
+    fame_pathway: Optional[str] = FameOpt, battery_chemistry: Optional[str] = ChemOpt,
+    battery_origin: Optional[str] = OriginOpt, gwp: Optional[str] = GwpOpt, per: Optional[str] = PerOpt,
+    utility_factor: Optional[float] = UfOpt,
+    fmt: Format = FormatOpt,
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """Life-cycle GHG emissions of one segment by stage (g CO2e/km; IPCC AR6 GWP100)."""
+    from jalur.vehicle import DEFAULT_FUEL, lifecycle, to_records
+
+    opts = _options(luc, grid_basis, power_scenario, grid_intensity, ethanol_feedstock, fame_pathway,
+                    battery_chemistry, battery_origin, gwp, per, utility_factor)
+    fuels = fuel
+    if fuels is None:
+        reg = datasets.load(override)
+        from jalur.vehicle.lifecycle import build_cases
+
+        fuels = sorted({DEFAULT_FUEL[c.powertrain] for c in build_cases(reg, segment, powertrain)})
+    ds = lifecycle(segment, powertrain, fuels, [year], [region], samples=samples, seed=seed, overrides=override, **opts)
+    if fuel is None:  # keep each powertrain's own default fuel only
+        keep = [i for i, (p, f) in enumerate(zip(ds["powertrain"].values, ds["fuel"].values)) if DEFAULT_FUEL[p] == f]
+        ds = ds.isel(case=keep)
+    rec = to_records(ds)
+    if fmt != Format.table:
+        render(rec, fmt)
+        return
+    wide = rec.pivot_table(index=["powertrain", "fuel"], columns="stage", values="value", sort=False)
+    wide = wide[[c for c in ds["stage"].values]].reset_index()
+    life = ds["lifetime_emissions"].sel(year=year, region=region).to_pandas().reset_index(drop=True)
+    wide["t CO2e/life"] = life.values
+    if samples:
+        for q in ("p5", "p95"):
+            wide[f"total {q}"] = rec[rec["stage"] == "total"][q].values
+    unit = ds.attrs["units"]
+    render(wide, fmt, title=f"{segment}, registered {year}, used in {region} [{unit}]",
+           caption=_provenance_caption(ds))
+
+
+def _provenance_caption(ds) -> str:
+    import json as _json
+
+    opts = _json.loads(ds.attrs["options"])
+    shown = {k: v for k, v in opts.items() if v is not None and k in ("luc", "grid_basis", "power_scenario",
+                                                                      "grid_intensity", "gwp", "battery_origin")}
+    extra = f"; {ds.attrs['samples']} samples, seed {ds.attrs['seed']}" if ds.attrs["samples"] else ""
+    return (f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; "
+            + ", ".join(f"{k}={v}" for k, v in shown.items()) + extra)
+
+
+@vehicle_app.command("compare")
+def vehicle_compare(
+    segment: str = typer.Argument(..., help="Segment id."),
+    year: int = typer.Option(2025, "--year", "-y", help="Registration year."),
+    region: str = typer.Option("national", "--region", "-r", help="Grid region of use."),
+    reference: Optional[str] = typer.Option(None, "--reference", help="Reference powertrain for break-even (default ice-gasoline, else ice-diesel)."),
+    fuel: Optional[str] = typer.Option(None, "--fuel", "-f", help="Fuel used wherever valid (e.g. e20); others keep their default."),
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Write a stacked-bar chart (.html or .png)."),
+    luc: Optional[str] = LucOpt, grid_basis: Optional[str] = GridBasisOpt, power_scenario: Optional[str] = PowerOpt,
+    grid_intensity: Optional[float] = GridOpt, ethanol_feedstock: Optional[str] = EthOpt,
+    fame_pathway: Optional[str] = FameOpt, battery_chemistry: Optional[str] = ChemOpt,
+    battery_origin: Optional[str] = OriginOpt, gwp: Optional[str] = GwpOpt, per: Optional[str] = PerOpt,
+    utility_factor: Optional[float] = UfOpt,
+    fmt: Format = FormatOpt,
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """All valid powertrains of a segment side by side, with break-even distance against the reference."""
+    from jalur.vehicle.compare import compare
+
+    opts = _options(luc, grid_basis, power_scenario, grid_intensity, ethanol_feedstock, fame_pathway,
+                    battery_chemistry, battery_origin, gwp, per, utility_factor)
+    df = compare(segment, year, region, reference=reference, fuel=fuel, overrides=override, **opts)
+    unit = df.attrs["units"]
+    if chart is not None:
+        from jalur.charts import stacked_stages, write_chart
+
+        d = df.assign(label=df["powertrain"] + " (" + df["fuel"] + ")")
+        fig = stacked_stages(d, f"{segment}: life-cycle GHG, registered {year}, {region} "
+                                f"(jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']})", unit)
+        write_chart(fig, chart)
+    if fmt != Format.table:
+        render(df, fmt)
+    else:
+        show = df.drop(columns=["segment"]).rename(columns={"km": "lifetime km", "fixed_t": "fixed t",
+                                                            "per_km": "per km", "lifetime_t": "t/life",
+                                                            "break_even_km": "break-even km"})
+        render(show, fmt, title=f"{segment}, registered {year}, {region} [{unit}]; break-even vs {df.attrs['reference']}",
+               caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}")
+    if chart is not None:
+        err.print(f"chart written to {chart}")
+
+
+@vehicle_app.command("sensitivity")
+def vehicle_sensitivity(
+    segment: str = typer.Argument(..., help="Segment id."),
+    powertrain: str = typer.Option(..., "--powertrain", "-p", help="Powertrain."),
+    year: int = typer.Option(2025, "--year", "-y", help="Registration year."),
+    region: str = typer.Option("national", "--region", "-r", help="Grid region of use."),
+    fuel: Optional[str] = typer.Option(None, "--fuel", "-f", help="Fuel (default: the powertrain's default)."),
+    top: int = typer.Option(15, "--top", help="Show the N inputs with the largest effect."),
+    luc: Optional[str] = LucOpt, grid_basis: Optional[str] = GridBasisOpt, power_scenario: Optional[str] = PowerOpt,
+    grid_intensity: Optional[float] = GridOpt, ethanol_feedstock: Optional[str] = EthOpt,
+    fame_pathway: Optional[str] = FameOpt, battery_chemistry: Optional[str] = ChemOpt,
+    battery_origin: Optional[str] = OriginOpt, gwp: Optional[str] = GwpOpt, per: Optional[str] = PerOpt,
+    utility_factor: Optional[float] = UfOpt,
+    fmt: Format = FormatOpt,
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """Rank inputs by their effect on the total (each set to its low, then high value, one at a time)."""
+    from jalur.vehicle.compare import sensitivity
+
+    opts = _options(luc, grid_basis, power_scenario, grid_intensity, ethanol_feedstock, fame_pathway,
+                    battery_chemistry, battery_origin, gwp, per, utility_factor)
+    df = sensitivity(segment, powertrain, year, region, fuel=fuel, top=top, overrides=override, **opts)
+    base = float(df["base"].iloc[0]) if len(df) else float("nan")
+    render(df.drop(columns=["base"]), fmt,
+           title=f"{segment} {powertrain}, {year}, {region}: total {base:.1f} g CO2e/km at central values")
+
+
+# --------------------------------------------------------------------------------------------------
+# entry point
+# --------------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (used by the console script and by tests)."""
+    try:
+        rv = app(args=argv, standalone_mode=False, prog_name="jalur")
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 1
+    except JalurError as exc:
+        err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False)
+        return exc.exit_code
+    return rv if isinstance(rv, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

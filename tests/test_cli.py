@@ -1,0 +1,127 @@
+"""The command line: exact outputs, exit codes, and no tracebacks for user mistakes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jalur import __version__, data_version
+from jalur.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"jalur {__version__} (data {data_version()})"
+
+
+def test_data_list_names_tables(capsys):
+    code, out, _ = run(capsys, "data", "list", "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[0] == "table,title,judul,rows,units"
+    assert any(line.startswith("grid-intensity,") for line in out.splitlines())
+
+
+def test_data_show_grid_intensity_jamali(capsys):
+    code, out, _ = run(capsys, "data", "show", "grid-intensity", "--where", "region=jamali", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows and all(r["region"] == "jamali" for r in rows)
+    assert {"value", "unit", "low", "high", "source_id"} <= set(rows[0])
+    assert all(r["unit"] == "g CO2e/kWh" for r in rows)
+
+
+def test_data_show_table_mode_lists_sources(capsys):
+    code, out, _ = run(capsys, "data", "show", "grid-losses", "--where", "region=national")
+    assert code == 0 and "Sources:" in out and "g CO2e" not in out
+
+
+def test_data_sources_one(capsys):
+    code, out, _ = run(capsys, "data", "sources", "est-ve-usage-lifetime", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["source"]["type"] == "estimate"
+    assert any(r["table"] == "vehicle-parameters" for r in doc["rows"])
+
+
+def test_data_check_ok(capsys):
+    code, out, _ = run(capsys, "data", "check")
+    assert code == 0 and out.startswith("ok: ")
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (("data", "show", "nope"), 2, "no data table 'nope'; tables: battery-parameters"),
+    (("data", "show", "grid-intensity", "--where", "region"), 2, "expected KEY=VALUE"),
+    (("data", "show", "grid-intensity", "--where", "colour=red"), 2, "has no column 'colour'"),
+    (("data", "sources", "nope"), 2, "no source 'nope'"),
+    (("vehicle", "car-xl"), 2, "unknown segment 'car-xl'"),
+    (("vehicle", "car-lmpv", "-p", "bev", "--fuel", "e10"), 2, "valid fuels: electricity"),
+    (("vehicle", "mc-scooter", "-p", "fcev"), 2, "valid powertrains: ice-gasoline, ffv, mhev, bev"),
+    (("vehicle", "car-lmpv", "--luc", "sometimes"), 2, "allowed: none, direct, indirect"),
+    (("vehicle", "compare", "car-lmpv", "--chart", "x.pdf"), 2, "must end in .html or .png"),
+])
+def test_user_mistakes_exit_nonzero_without_traceback(capsys, args, code, message):
+    got, out, err = run(capsys, *args)
+    assert got == code
+    assert message in " ".join(err.split())
+    assert "Traceback" not in err
+
+
+def test_bad_override_exit_3(capsys, tmp_path):
+    ov = tmp_path / "bad.yaml"
+    ov.write_text("tables:\n  grid-intensity:\n    - {region: java, scenario: historical, year: 2023, basis: direct, "
+                  "value: 1, unit: g CO2e/kWh, source_id: x}\n")
+    code, _, err = run(capsys, "data", "check", "--override", str(ov))
+    assert code == 3 and "bad.yaml" in err and "'java' is not allowed" in " ".join(err.split())
+
+
+def test_vehicle_json_records(capsys):
+    code, out, _ = run(capsys, "vehicle", "mc-scooter", "-p", "bev", "--year", "2030", "--region", "jamali",
+                       "--format", "json")
+    assert code == 0
+    recs = json.loads(out)
+    assert [r["stage"] for r in recs][-1] == "total"
+    assert set(recs[0]) == {"segment", "powertrain", "fuel", "year", "region", "stage", "value", "unit"}
+    total = recs[-1]["value"]
+    assert total == pytest.approx(sum(r["value"] for r in recs[:-1]))
+
+
+def test_vehicle_json_with_samples(capsys):
+    code, out, _ = run(capsys, "vehicle", "car-lmpv", "-p", "hev", "--samples", "50", "--seed", "3", "--format", "json")
+    recs = json.loads(out)
+    assert code == 0 and all({"p5", "p50", "p95"} <= set(r) for r in recs)
+
+
+def test_vehicle_override_is_used(capsys, tmp_path):
+    ov = tmp_path / "grid.csv"
+    ov.write_text("table,region,scenario,year,basis,value,unit,source_id,citation\n"
+                  + "".join(f"grid-intensity,jamali,current-policies,{y},life-cycle,0,g CO2e/kWh,zero,Zero grid test\n"
+                            for y in (2025, 2030, 2035, 2040, 2045, 2050, 2055, 2060)))
+    code, out, _ = run(capsys, "vehicle", "mc-scooter", "-p", "bev", "--year", "2030", "--region", "jamali",
+                       "--grid-basis", "registration-year", "--override", str(ov), "--format", "json")
+    assert code == 0
+    assert next(r for r in json.loads(out) if r["stage"] == "energy-supply")["value"] == 0
+
+
+def test_compare_writes_html_chart(capsys, tmp_path):
+    chart = tmp_path / "c.html"
+    code, out, err = run(capsys, "vehicle", "compare", "mc-scooter", "--year", "2030", "--region", "jamali",
+                         "--chart", str(chart), "--format", "csv")
+    assert code == 0 and chart.exists() and "plotly" in chart.read_text()[:5000].lower()
+    header = out.splitlines()[0].split(",")
+    assert header[:3] == ["segment", "powertrain", "fuel"] and "break_even_km" in header
+
+
+def test_sensitivity_ranks(capsys):
+    code, out, _ = run(capsys, "vehicle", "sensitivity", "mc-scooter", "-p", "bev", "--year", "2030",
+                       "--region", "jamali", "--format", "json", "--top", "5")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 5
+    swings = [r["swing"] for r in rows]
+    assert swings == sorted(swings, reverse=True)

@@ -125,3 +125,39 @@ def test_sensitivity_ranks(capsys):
     assert code == 0 and len(rows) == 5
     swings = [r["swing"] for r in rows]
     assert swings == sorted(swings, reverse=True)
+
+
+def test_tax_json_has_documented_fields(capsys):
+    code, out, _ = run(capsys, "tax", "--category", "passenger", "--powertrain", "hev", "--engine-cc", "1987",
+                       "--fuel", "petrol", "--km-per-l", "21.5", "--price", "450000000", "--tkdn", "40",
+                       "--date", "2025-03-01", "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    for k in ("scheme", "legal_basis", "ppnbm_tariff_pct", "dpp_pct", "ppnbm_effective_pct", "ppnbm_rp", "vat_rp",
+              "incentives", "ppnbm_after_incentives_pct", "price_incl_tax_rp", "notes"):
+        assert k in d
+    assert d["ppnbm_effective_pct"] == 7 and d["ppnbm_rp"] == 31_500_000
+    assert d["incentives"][0]["name"] == "ppnbm-dtp-hybrid-2025" and d["incentives"][0]["rp"] == 13_500_000
+    assert d["price_incl_tax_rp"] == 450e6 + 18e6 + 54e6
+
+
+@pytest.mark.parametrize("args,message", [
+    (("--price", "-5"), "price must be a positive number"),
+    (("--category", "van"), "unknown category 'van'"),
+    (("--date", "2025-13-01"), "is not an ISO date"),
+    (("--km-per-l", "21.5", "--engine-cc", "1987", "--powertrain", "phev"), "needs its electric range"),
+])
+def test_tax_bad_input(capsys, args, message):
+    base = {"--category": "passenger", "--powertrain": "hev", "--price": "300000000", "--engine-cc": "1987",
+            "--km-per-l": "21.5", "--date": "2025-03-01"}
+    it = iter(args)
+    for k in it:
+        base[k] = next(it)
+    argv = ["tax"] + [x for kv in base.items() for x in kv]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and message in " ".join(err.split()) and "Traceback" not in err
+
+
+def test_usage_error_exit_2(capsys):
+    code, _, err = run(capsys, "tax", "--category", "passenger")
+    assert code == 2 and "Missing option" in err

@@ -12,7 +12,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
-import click
 import pandas as pd
 import typer
 from rich.console import Console
@@ -43,7 +42,7 @@ class DefaultCommandGroup(TyperGroup):
 
     default_command = "lca"
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
@@ -359,6 +358,65 @@ def vehicle_sensitivity(
 
 
 # --------------------------------------------------------------------------------------------------
+# jalur tax
+# --------------------------------------------------------------------------------------------------
+
+
+@app.command("tax")
+def tax_cmd(
+    category: str = typer.Option(..., "--category", help="passenger (= passenger-lt10), passenger-10-15, double-cab, motorcycle, bus, truck."),
+    powertrain: str = typer.Option(..., "--powertrain", "-p", help="ice-gasoline, ice-diesel, cng, ffv, mhev, hev, phev, bev, fcev."),
+    price: float = typer.Option(..., "--price", help="Selling price before VAT and PPnBM [Rp]."),
+    engine_cc: Optional[float] = typer.Option(None, "--engine-cc", help="Engine displacement [cc]."),
+    fuel: Optional[str] = typer.Option(None, "--fuel", help="petrol | diesel (default from the powertrain)."),
+    km_per_l: Optional[float] = typer.Option(None, "--km-per-l", help="Fuel economy [km/l]."),
+    co2: Optional[float] = typer.Option(None, "--co2", help="CO2 emissions [g/km]."),
+    ev_range_km: Optional[float] = typer.Option(None, "--ev-range-km", help="PHEV electric range [km]."),
+    tkdn: Optional[float] = typer.Option(None, "--tkdn", help="Local content TKDN [%]."),
+    origin: str = typer.Option("local", "--origin", help="local | ckd | cbu."),
+    lcgc: bool = typer.Option(False, "--lcgc", help="Registered in the KBH2/LCGC programme (criteria are checked)."),
+    lcev: Optional[bool] = typer.Option(None, "--lcev/--no-lcev", help="Registered in the LCEV programme (default: yes unless CBU)."),
+    conversion: bool = typer.Option(False, "--conversion", help="ICE motorcycle converted to electric (conversion aid)."),
+    date: str = typer.Option(None, "--date", help="Delivery date YYYY-MM-DD (default today)."),
+    scheme2_from: Optional[str] = typer.Option(None, "--scheme2-from", help="Date the PP 74/2021 Art. 36B second stage starts (default: not triggered)."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table | json."),
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """PPnBM, VAT and incentives for one vehicle on a date (PP 73/2019 as amended by PP 74/2021)."""
+    import datetime as _dt
+
+    from jalur.policy.ppnbm import assess, spec_from_kwargs
+
+    spec = spec_from_kwargs(category=category, powertrain=powertrain, price=price, date=date or _dt.date.today().isoformat(),
+                            engine_cc=engine_cc, fuel=fuel, km_per_l=km_per_l, co2=co2, ev_range_km=ev_range_km,
+                            tkdn=tkdn, origin=origin, lcgc=lcgc, lcev=lcev, conversion=conversion)
+    s2 = spec_from_kwargs(category="bus", powertrain="bev", price=1, date=scheme2_from).date if scheme2_from else None
+    res = assess(spec, overrides=override, scheme2_from=s2).as_dict()
+    res["date"] = spec.date.isoformat()
+    res["jalur_version"], res["data_version"] = __version__, datasets.load(override).data_version
+    if fmt == Format.json:
+        sys.stdout.write(json.dumps(res, ensure_ascii=False, indent=1) + "\n")
+        return
+    if fmt == Format.csv:
+        raise InputError("jalur tax prints table or json; use --format json for machine-readable output")
+    rows = [
+        ("scheme / skema", res["scheme"]), ("rule / pasal", f"{res['rule']} — {res['legal_basis']}"),
+        ("confirmed", "yes" if res["confirmed"] else "NO (see notes)"),
+        ("PPnBM tariff", f"{res['ppnbm_tariff_pct']:g} %"), ("DPP (tax base)", f"{res['dpp_pct']:.4g} % of price"),
+        ("PPnBM effective", f"{res['ppnbm_effective_pct']:g} %  = Rp {res['ppnbm_rp']:,.0f}"),
+        ("VAT / PPN", f"{res['vat_pct']:g} %  = Rp {res['vat_rp']:,.0f}"),
+    ] + [(f"incentive: {i['name']}", f"- Rp {i['rp']:,.0f} ({i['reduces']}; {i['legal_basis']})") for i in res["incentives"]] + [
+        ("PPnBM after incentives", f"{res['ppnbm_after_incentives_pct']:.4g} %  = Rp {res['ppnbm_after_incentives_rp']:,.0f}"),
+        ("price before tax", f"Rp {res['price_rp']:,.0f}"),
+        ("price incl. tax / harga termasuk pajak", f"Rp {res['price_incl_tax_rp']:,.0f}"),
+    ]
+    render(pd.DataFrame(rows, columns=["item", "value"]), fmt, title=f"PPnBM and VAT on {res['date']}",
+           caption=f"jalur {__version__}, data {res['data_version']}")
+    for n in res["notes"]:
+        out.print(Text("note: " + n))
+
+
+# --------------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------------
 
@@ -366,19 +424,14 @@ def vehicle_sensitivity(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (used by the console script and by tests)."""
     try:
-        rv = app(args=argv, standalone_mode=False, prog_name="jalur")
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        err.print("aborted")
-        return 1
+        app(args=argv, prog_name="jalur", standalone_mode=True)
+    except SystemExit as exc:  # typer/click exit: help, --version, usage errors (code 2)
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except JalurError as exc:
         err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False)
         return exc.exit_code
-    return rv if isinstance(rv, int) else 0
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -161,3 +161,18 @@ def test_tax_bad_input(capsys, args, message):
 def test_usage_error_exit_2(capsys):
     code, _, err = run(capsys, "tax", "--category", "passenger")
     assert code == 2 and "Missing option" in err
+
+
+def test_tco_csv_and_chart(capsys, tmp_path):
+    chart = tmp_path / "tco.html"
+    code, out, _ = run(capsys, "tco", "mc-scooter", "--year", "2025", "--region", "jamali", "--format", "csv",
+                       "--chart", str(chart))
+    assert code == 0 and chart.exists()
+    header = out.splitlines()[0].split(",")
+    for col in ("purchase_rp", "energy_rp", "rp_per_km", "abatement_rp_per_t", "fiscal_net_rp"):
+        assert col in header
+
+
+def test_tco_bad_basis(capsys):
+    code, _, err = run(capsys, "tco", "car-lmpv", "--price-basis", "black")
+    assert code == 2 and "allowed: retail, market" in err

@@ -40,6 +40,27 @@ def stacked_stages(df: pd.DataFrame, title: str, unit: str, label_col: str = "la
     return fig
 
 
+COST_COLOURS = {
+    "purchase_rp": ("purchase / pembelian", "#7f7f7f"), "energy_rp": ("energy / energi", "#e6a700"),
+    "maintenance_rp": ("maintenance / perawatan", "#1f77b4"), "insurance_rp": ("insurance / asuransi", "#9467bd"),
+    "pkb_rp": ("ownership tax / PKB", "#d62728"), "battery_rp": ("battery replacement / ganti baterai", "#6a3d9a"),
+    "residual_rp": ("residual value / nilai sisa", "#2ca02c"),
+}
+
+
+def cost_components(df: pd.DataFrame, title: str) -> go.Figure:
+    """Stacked bars of discounted cost components per powertrain [million Rp], with Rp/km on top."""
+    fig = go.Figure()
+    for col, (label, colour) in COST_COLOURS.items():
+        fig.add_bar(name=label, x=df["powertrain"], y=df[col] / 1e6, marker_color=colour)
+    fig.add_scatter(x=df["powertrain"], y=df["total_rp"] / 1e6, mode="text",
+                    text=[f"Rp {v:,.0f}/km" if v == v else "n/a" for v in df["rp_per_km"]],
+                    textposition="top center", showlegend=False)
+    fig.update_layout(barmode="relative", title=title, yaxis_title="million Rp (NPV) / juta Rp",
+                      template="plotly_white", height=560)
+    return fig
+
+
 def _km(x: float) -> str:
     if x == float("inf"):
         return "never"

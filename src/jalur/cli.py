@@ -416,6 +416,54 @@ def tax_cmd(
         out.print(Text("note: " + n))
 
 
+@app.command("tco")
+def tco_cmd(
+    segment: str = typer.Argument(..., help="Segment id, e.g. car-lmpv, mc-scooter."),
+    year: int = typer.Option(2025, "--year", "-y", help="Registration year (2021-2060)."),
+    region: str = typer.Option("national", "--region", "-r", help="Grid region (for the life-cycle emissions)."),
+    powertrain: Optional[list[str]] = typer.Option(None, "--powertrain", "-p", help="Powertrain(s); default all valid."),
+    discount_rate: float = typer.Option(0.08, "--discount-rate", help="Real discount rate per year."),
+    price_basis: str = typer.Option("retail", "--price-basis", help="retail (what owners pay) | market (economic prices)."),
+    gasoline_product: str = typer.Option("pertalite", "--gasoline", help="pertalite (RON 90) | pertamax (RON 92)."),
+    reference: Optional[str] = typer.Option(None, "--reference", help="Reference powertrain for the abatement cost."),
+    scheme2_from: Optional[str] = typer.Option(None, "--scheme2-from", help="Date the PP 74/2021 Art. 36B second stage starts."),
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Write a stacked-bar chart of cost components (.html or .png)."),
+    power_scenario: Optional[str] = PowerOpt, luc: Optional[str] = LucOpt,
+    fmt: Format = FormatOpt,
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """Total cost of ownership (Rp/km and Rp over the life), the state's fiscal view and abatement cost."""
+    import datetime as _dt
+
+    from jalur.policy.tco import tco
+
+    s2 = _dt.date.fromisoformat(scheme2_from) if scheme2_from else None
+    opts = {k: v for k, v in dict(power_scenario=power_scenario, luc=luc).items() if v is not None}
+    df = tco(segment, year, region, powertrains=powertrain, discount_rate=discount_rate, price_basis=price_basis,
+             gasoline_product=gasoline_product, reference=reference, scheme2_from=s2, overrides=override, **opts)
+    if chart is not None:
+        from jalur.charts import cost_components, write_chart
+
+        write_chart(cost_components(df, f"{segment}: total cost of ownership, registered {year} "
+                                        f"(discount {discount_rate:.0%}, {price_basis} prices; jalur {__version__})"), chart)
+    if fmt != Format.table:
+        render(df, fmt)
+    else:
+        cols = {"powertrain": "powertrain", "ppnbm_pct": "PPnBM %", "purchase_rp": "purchase", "energy_rp": "energy",
+                "maintenance_rp": "maint.", "insurance_rp": "insur.", "pkb_rp": "PKB", "battery_rp": "battery",
+                "residual_rp": "residual", "total_rp": "total Rp", "rp_per_km": "Rp/km",
+                "lifetime_t_co2e": "t CO2e", "abatement_rp_per_t": "Rp/t CO2e", "fiscal_net_rp": "state net Rp"}
+        show = df[list(cols)].rename(columns=cols)
+        render(show, fmt, title=f"{segment}, registered {year}: cost of ownership (real 2024 Rp, NPV at {discount_rate:.0%}); "
+                                f"abatement vs {df.attrs['reference']}",
+               caption=f"jalur {__version__}, data {df.attrs['data_version']}; {price_basis} prices, {gasoline_product}")
+        for n in df["note"]:
+            if n:
+                out.print(Text("note: " + n))
+    if chart is not None:
+        err.print(f"chart written to {chart}")
+
+
 # --------------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------------

@@ -273,8 +273,16 @@ def _row_matches(r: pd.Series, spec: VehicleSpec) -> tuple[bool, str]:
 # --------------------------------------------------------------------------------------------------
 
 
+def _frame(reg: Registry, name: str) -> pd.DataFrame:
+    """``reg.table(name).public()``, cached on the registry (registries are not modified in place)."""
+    cache = reg.__dict__.setdefault("_jalur_public_frames", {})
+    if name not in cache:
+        cache[name] = reg.table(name).public()
+    return cache[name]
+
+
 def _scheme_rows(reg: Registry, date: dt.date, scheme2_from: dt.date | None) -> tuple[pd.DataFrame, str]:
-    t = reg.table("ppnbm-rates").public()
+    t = _frame(reg, "ppnbm-rates")
     base = t[t["scheme"] == "scheme-1"].set_index("rule", drop=False)
     name = "scheme-1"
     if scheme2_from is not None and date >= scheme2_from:
@@ -388,7 +396,7 @@ def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=Non
 
 
 def _vat(reg: Registry, spec: VehicleSpec, subject: bool) -> tuple[float, float]:
-    t = reg.table("vat-rates").public()
+    t = _frame(reg, "vat-rates")
     t = t[pd.to_datetime(t["effective_date"]).dt.date <= spec.date]
     cls = "ppnbm-luxury" if subject else "non-luxury"
     own = t[t["goods_class"] == cls]
@@ -399,7 +407,7 @@ def _vat(reg: Registry, spec: VehicleSpec, subject: bool) -> tuple[float, float]
 
 
 def _incentives(reg: Registry, spec: VehicleSpec, res: TaxResult) -> list[Incentive]:
-    t = reg.table("incentives").public()
+    t = _frame(reg, "incentives")
     out: list[Incentive] = []
     cat = INCENTIVE_CATEGORY.get(spec.category)
     pt_token = "lcgc" if res.rule == "kbh2" else spec.powertrain

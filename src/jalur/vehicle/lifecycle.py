@@ -476,7 +476,7 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
         out /= divisor[:, :, None, None, None]
         bio_out /= divisor[:, :, None, None]
     return {"stages": out, "biogenic": bio_out, "lifetime_km": life_km, "divisor": divisor,
-            "replacements": replacements}
+            "replacements": replacements, "fuel_use": mj_km, "electricity_use": kwh_km}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -582,6 +582,10 @@ def _to_dataset(res, cases, ys, rs, opt, reg, samples, seed, keep_samples) -> xr
         "lifetime_emissions": (dims[:3], life_t.mean(axis=0), {"units": "t CO2e", "long_name": "per vehicle lifetime"}),
         "lifetime_km": (("case",), res["lifetime_km"].mean(axis=0), {"units": "km"}),
         "battery_replacements": (("case",), res["replacements"].mean(axis=0), {"units": "1"}),
+        "fuel_use": (("case", "year"), res["fuel_use"].mean(axis=0),
+                     {"units": "MJ/km", "long_name": "fuel (or hydrogen) use per km, LHV, real-world"}),
+        "electricity_use": (("case", "year"), res["electricity_use"].mean(axis=0),
+                            {"units": "kWh/km", "long_name": "grid electricity per km at the plug (PHEV: share on electricity)"}),
     }
     if samples:
         for q in (5, 50, 95):

@@ -293,16 +293,28 @@ def _bio_pathway(bio: str, opt: Options) -> str:
     return "hvo-palm"
 
 
-def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: list[str], opt: Options) -> dict[str, np.ndarray]:
-    """Run the engine on sampled inputs.
+@dataclass
+class CaseInputs:
+    """Per-case inputs of the engine, each (S, C) unless noted, in the engine's canonical units."""
 
-    Returns
-    -------
-    dict
-        ``stages``: (S, C, Y, R, stage) [g CO2e/km, or per pkm/tkm]; ``biogenic``: (S, C, Y, R) [g CO2/km];
-        ``lifetime_km``: (S, C) [km]; ``divisor``: (S, C) load factor used for per-pkm/tkm (1 for vkm).
-    """
-    S, C, Y, R = st.n, len(cases), len(years), len(regions)
+    fuel_use: np.ndarray        # MJ/km at REFERENCE_YEAR (combustion / fuel-cell side, all modes)
+    elec_use: np.ndarray        # kWh/km at the plug at REFERENCE_YEAR
+    improve: np.ndarray         # 1/year
+    share_elec: np.ndarray      # share of km on electricity (BEV 1, PHEV utility factor)
+    share_fuel: np.ndarray
+    life_km: np.ndarray         # km
+    life_yr: np.ndarray         # year
+    vehicle_g: np.ndarray       # g CO2e per vehicle (glider, powertrain, fuel cell, tank)
+    battery_g: np.ndarray       # g CO2e per vehicle incl. expected replacements
+    eol_g: np.ndarray           # g CO2e per vehicle
+    maintenance: np.ndarray     # g CO2e/km
+    capacity: np.ndarray        # kWh
+    replacements: np.ndarray    # expected battery replacements [1]
+    chemistry: list[str]        # (C,)
+
+
+def case_inputs(st: SampledTables, cases: list[Case], opt: Options) -> CaseInputs:
+    """Vehicle parameters, production and maintenance of each case (see :class:`CaseInputs`)."""
     pairs = [(c.segment, c.powertrain) for c in cases]
 
     def vp(param: str, unit: str, default: float | None = None) -> np.ndarray:
@@ -324,16 +336,9 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
     uf = vp("utility_factor", "1", default=0.0)
     if opt.utility_factor is not None:
         uf = np.where(is_phev, opt.utility_factor, uf)
-    share_elec = np.where(is_bev, 1.0, np.where(is_phev, uf, 0.0))          # (S, C)
+    share_elec = np.where(is_bev, 1.0, np.where(is_phev, uf, 0.0))
     share_fuel = np.where(is_bev, 0.0, 1.0 - np.where(is_phev, uf, 0.0))
 
-    # energy use of a vehicle registered in each year: (S, C, Y)
-    dy = (years - REFERENCE_YEAR)[None, None, :]
-    eff = (1.0 - improve[:, :, None]) ** dy
-    mj_km = fuel_use[:, :, None] * eff * share_fuel[:, :, None]
-    kwh_km = elec_use[:, :, None] * eff * share_elec[:, :, None]
-
-    # --- production ---------------------------------------------------------------------------
     classes = [c.vclass for c in cases]
     chem_table = st.reg.table("default-battery-chemistry").frame.set_index(["segment", "powertrain"])["chemistry"]
     chems_avail = sorted(set(st.reg.table("battery-production").frame["chemistry"]))
@@ -369,52 +374,70 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
 
     glider_mass = np.clip(curb - pt_mass - batt_mass, 0.0, None)
     vehicle_kg = glider_mass * glider_f + pt_mass * pt_f + fc_kw * fc_f + tank_kg * tank_f
-    g_per_km = 1000.0 / life_km
-    stage_vehicle = vehicle_kg * g_per_km
-    stage_battery = cap * bp * (1.0 + replacements) * g_per_km
-    stage_eol = curb * eol_f * g_per_km
+    return CaseInputs(fuel_use, elec_use, improve, share_elec, share_fuel, life_km, life_yr,
+                      vehicle_kg * 1000.0, cap * bp * (1.0 + replacements) * 1000.0, curb * eol_f * 1000.0,
+                      maint, cap, replacements, chem)
 
-    # --- fuels ---------------------------------------------------------------------------------
+
+def energy_per_km(ci: CaseInputs, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fuel [MJ/km] and grid electricity [kWh/km] of vehicles registered in *years*, each (S, C, Y).
+
+    Notes
+    -----
+    :math:`E(Y) = E_{2024}\\,(1 - r)^{Y - 2024}` times the share of km in each mode (PHEV utility factor).
+    """
+    dy = (np.asarray(years) - REFERENCE_YEAR)[None, None, :]
+    eff = (1.0 - ci.improve[:, :, None]) ** dy
+    return (ci.fuel_use[:, :, None] * eff * ci.share_fuel[:, :, None],
+            ci.elec_use[:, :, None] * eff * ci.share_elec[:, :, None])
+
+
+@dataclass
+class FuelFactors:
+    """Per-MJ factors of each case's fuel components, each (S, C): g CO2e/MJ (CO2 for combustion)."""
+
+    wtt_fossil: np.ndarray
+    wtt_bio: np.ndarray
+    co2_fossil: np.ndarray
+    co2_bio: np.ndarray
+    luc_bio: np.ndarray
+    nonco2_fossil: np.ndarray   # CH4 + N2O, g CO2e/MJ, fossil share
+    nonco2_bio: np.ndarray      # CH4 + N2O, g CO2e/MJ, bio share (biogenic CH4 GWP)
+    h2_kwh_per_mj: np.ndarray   # grid electricity per MJ of hydrogen dispensed
+    lhv_bio: np.ndarray         # (C,) MJ/L
+    lhv_fossil: np.ndarray      # (C,) MJ/L
+
+
+def fuel_factors(st: SampledTables, cases: list[Case], opt: Options) -> FuelFactors:
+    """Well-to-tank, combustion, land-use-change and CH4/N2O factors of each case's fuel components."""
+    S, C = st.n, len(cases)
+
     def prop(fuel: str, p: str, unit: str) -> np.ndarray:
         return st.scalar("fuel-properties", (fuel, p), unit)
 
     gwp_ch4 = st.scalar("gwp", ("ch4-fossil", opt.gwp), "1")
     gwp_ch4_bio = st.scalar("gwp", ("ch4-biogenic", opt.gwp), "1")
     gwp_n2o = st.scalar("gwp", ("n2o", opt.gwp), "1")
-
-    vol = _bio_volume_series(st.reg, cases)                       # (C, T)
-    lhv_b = np.zeros(C)
-    lhv_f = np.ones(C)
-    for c, case in enumerate(cases):
-        if case.fuel.bio is not None and case.fuel.carrier in ("gasoline", "diesel"):
-            lhv_b[c] = prop(BIO_FUEL[case.fuel.bio], "lhv_volume", "MJ/L")[0]
-            lhv_f[c] = prop(FOSSIL_FUEL[case.fuel.carrier], "lhv_volume", "MJ/L")[0]
-    e_annual = np.where(vol > 0, energy_share(vol, lhv_b[:, None], lhv_f[:, None]), 0.0)
-    start = years[None, None, :].astype(float)                    # (1, 1, Y)
-    life = life_yr[:, :, None]                                    # (S, C, 1)
-    # mean bio energy share over each vehicle's years of use: (S, C, Y)
-    ebar = window_mean_paired(e_annual, SERIES_START, years[None, :, None].astype(float),
-                              life_yr[:, None, :]).transpose(0, 2, 1)
-
-    wtt_fossil = np.zeros((S, C))
-    wtt_bio = np.zeros((S, C))
-    co2_fossil = np.zeros((S, C))
-    co2_bio = np.zeros((S, C))
-    luc_bio = np.zeros((S, C))
-    ch4 = np.zeros((S, C))
-    n2o = np.zeros((S, C))
-    h2_kwh_per_mj = np.zeros((S, C))
+    z = lambda: np.zeros((S, C))
+    wtt_fossil, wtt_bio, co2_fossil, co2_bio, luc_bio = z(), z(), z(), z(), z()
+    nonco2_f, nonco2_b, h2_kwh_per_mj = z(), z(), z()
+    lhv_b, lhv_f = np.zeros(C), np.ones(C)
     h2_comp = st.scalar("hydrogen-supply", ("compression_electricity",), "kWh/kg")
     h2_loss = st.gather("hydrogen-supply", [("supply_chain_loss",)], "1", default=0.0)[:, 0]
     h2_lhv = prop("hydrogen", "lhv_mass", "MJ/kg")
     for c, case in enumerate(cases):
         car = case.fuel.carrier
+        if case.fuel.bio is not None and car in ("gasoline", "diesel"):
+            lhv_b[c] = prop(BIO_FUEL[case.fuel.bio], "lhv_volume", "MJ/L")[0]
+            lhv_f[c] = prop(FOSSIL_FUEL[car], "lhv_volume", "MJ/L")[0]
         if car in ("gasoline", "diesel", "cng"):
             wtt_fossil[:, c] = st.scalar("fuel-pathways", (FOSSIL_PATHWAY[car],), "g CO2e/MJ")
             co2_fossil[:, c] = prop(FOSSIL_FUEL[car], "combustion_co2", "g CO2/MJ")
             tech = TAILPIPE_TECHNOLOGY.get((car, case.vclass), "all")
-            ch4[:, c] = st.scalar("tailpipe-non-co2", (car, "ch4", tech), "g CH4/MJ")
-            n2o[:, c] = st.scalar("tailpipe-non-co2", (car, "n2o", tech), "g N2O/MJ")
+            ch4 = st.scalar("tailpipe-non-co2", (car, "ch4", tech), "g CH4/MJ")
+            n2o = st.scalar("tailpipe-non-co2", (car, "n2o", tech), "g N2O/MJ")
+            nonco2_f[:, c] = ch4 * gwp_ch4 + n2o * gwp_n2o
+            nonco2_b[:, c] = ch4 * gwp_ch4_bio + n2o * gwp_n2o
         if case.fuel.bio is not None and car in ("gasoline", "diesel"):
             pw = _bio_pathway(case.fuel.bio, opt)
             wtt_bio[:, c] = st.scalar("fuel-pathways", (pw,), "g CO2e/MJ")
@@ -431,16 +454,40 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
             else:
                 kwh_kg = kwh_kg + st.scalar("hydrogen-supply", ("electrolysis_electricity",), "kWh/kg") / (1 - h2_loss)
             h2_kwh_per_mj[:, c] = kwh_kg / h2_lhv
+    return FuelFactors(wtt_fossil, wtt_bio, co2_fossil, co2_bio, luc_bio, nonco2_f, nonco2_b, h2_kwh_per_mj,
+                       lhv_b, lhv_f)
 
-    wtt = ebar * wtt_bio[:, :, None] + (1 - ebar) * wtt_fossil[:, :, None]             # (S, C, Y)
+
+def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: list[str], opt: Options) -> dict[str, np.ndarray]:
+    """Run the engine on sampled inputs.
+
+    Returns
+    -------
+    dict
+        ``stages``: (S, C, Y, R, stage) [g CO2e/km, or per pkm/tkm]; ``biogenic``: (S, C, Y, R) [g CO2/km];
+        ``lifetime_km``: (S, C) [km]; ``divisor``: (S, C) load factor used for per-pkm/tkm (1 for vkm).
+    """
+    S, C, Y, R = st.n, len(cases), len(years), len(regions)
+    ci = case_inputs(st, cases, opt)
+    mj_km, kwh_km = energy_per_km(ci, years)
+    g_per_km = 1.0 / ci.life_km
+    ff = fuel_factors(st, cases, opt)
+
+    # mean bio energy share over each vehicle's years of use: (S, C, Y)
+    vol = _bio_volume_series(st.reg, cases)                       # (C, T)
+    e_annual = np.where(vol > 0, energy_share(vol, ff.lhv_bio[:, None], ff.lhv_fossil[:, None]), 0.0)
+    start = years[None, None, :].astype(float)                    # (1, 1, Y)
+    life = ci.life_yr[:, :, None]                                 # (S, C, 1)
+    ebar = window_mean_paired(e_annual, SERIES_START, years[None, :, None].astype(float),
+                              ci.life_yr[:, None, :]).transpose(0, 2, 1)
+
+    x = lambda a: a[:, :, None]
+    wtt = ebar * x(ff.wtt_bio) + (1 - ebar) * x(ff.wtt_fossil)
     fuel_supply = mj_km * wtt
-    tail = mj_km * ((1 - ebar) * co2_fossil[:, :, None]
-                    + (ch4[:, :, None] * ((1 - ebar) * gwp_ch4[:, None, None] + ebar * gwp_ch4_bio[:, None, None]))
-                    + n2o[:, :, None] * gwp_n2o[:, None, None])
-    biogenic = mj_km * ebar * co2_bio[:, :, None]
-    luc = mj_km * ebar * luc_bio[:, :, None]
+    tail = mj_km * ((1 - ebar) * (x(ff.co2_fossil) + x(ff.nonco2_fossil)) + ebar * x(ff.nonco2_bio))
+    biogenic = mj_km * ebar * x(ff.co2_bio)
+    luc = mj_km * ebar * x(ff.luc_bio)
 
-    # --- electricity ---------------------------------------------------------------------------
     if opt.grid_intensity is not None:
         plug = np.full((S, C, Y, R), float(opt.grid_intensity))
     else:
@@ -450,18 +497,17 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
         else:
             idx = years - SERIES_START
             plug = np.broadcast_to(np.moveaxis(series[:, :, idx], 1, 2)[:, None], (S, C, Y, R))
-    elec_kwh = kwh_km + mj_km * h2_kwh_per_mj[:, :, None]                                  # (S, C, Y)
-    elec_supply = elec_kwh[..., None] * plug                                                 # (S, C, Y, R)
+    elec_kwh = kwh_km + mj_km * x(ff.h2_kwh_per_mj)
+    elec_supply = elec_kwh[..., None] * plug
 
-    # --- assemble ------------------------------------------------------------------------------
     out = np.zeros((S, C, Y, R, len(STAGES)))
-    out[..., 0] = stage_vehicle[:, :, None, None]
-    out[..., 1] = stage_battery[:, :, None, None]
+    out[..., 0] = (ci.vehicle_g * g_per_km)[:, :, None, None]
+    out[..., 1] = (ci.battery_g * g_per_km)[:, :, None, None]
     out[..., 2] = fuel_supply[..., None] + elec_supply
     out[..., 3] = tail[..., None]
     out[..., 4] = luc[..., None]
-    out[..., 5] = maint[:, :, None, None]
-    out[..., 6] = stage_eol[:, :, None, None]
+    out[..., 5] = ci.maintenance[:, :, None, None]
+    out[..., 6] = (ci.eol_g * g_per_km)[:, :, None, None]
     bio_out = np.broadcast_to(biogenic[..., None], (S, C, Y, R)).copy()
 
     divisor = np.ones((S, C))
@@ -472,11 +518,13 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
                 f"per={opt.per} applies to {'trucks' if opt.per == 'tkm' else 'motorcycles, cars and buses'} only; "
                 f"not to {sorted({c.segment for c in bad})}"
             )
-        divisor = vp("load_factor", "passenger") if opt.per == "pkm" else vp("payload", "t")
+        pairs = [(c.segment, c.powertrain) for c in cases]
+        param, unit = ("load_factor", "passenger") if opt.per == "pkm" else ("payload", "t")
+        divisor = st.gather("vehicle-parameters", [(s, p, param) for s, p in pairs], unit, what=param)
         out /= divisor[:, :, None, None, None]
         bio_out /= divisor[:, :, None, None]
-    return {"stages": out, "biogenic": bio_out, "lifetime_km": life_km, "divisor": divisor,
-            "replacements": replacements, "fuel_use": mj_km, "electricity_use": kwh_km}
+    return {"stages": out, "biogenic": bio_out, "lifetime_km": ci.life_km, "divisor": divisor,
+            "replacements": ci.replacements, "fuel_use": mj_km, "electricity_use": kwh_km}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,13 +1,18 @@
-"""Charts (plotly): built as figures, written as self-contained HTML or PNG."""
+"""Charts: built as plotly figures, written as self-contained HTML, or as PNG drawn with matplotlib.
+
+PNG goes through matplotlib rather than plotly's image export, which needs a Chrome browser that a fresh
+machine may not have and cannot download offline.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from jalur.errors import InputError, JalurError
+from jalur.errors import InputError
 from jalur.io import atomic_write_bytes, atomic_write_text
 
 STAGE_COLOURS = {
@@ -20,7 +25,8 @@ STAGE_LABELS_ID = {
 }
 
 
-def stacked_stages(df: pd.DataFrame, title: str, unit: str, label_col: str = "label") -> go.Figure:
+def stacked_stages(df: pd.DataFrame, title: str, unit: str, label_col: str = "label",
+                   reference: str | None = None) -> go.Figure:
     """Stacked bars of life-cycle stages, one bar per row of *df* (columns named after stages).
 
     Break-even distances, if *df* has ``break_even_km``, are written above the bars.
@@ -32,7 +38,9 @@ def stacked_stages(df: pd.DataFrame, title: str, unit: str, label_col: str = "la
     if "total" in df:
         text = [f"{t:.0f}" for t in df["total"]]
         if "break_even_km" in df:
-            text = [f"{t}<br>break-even {_km(b)}" for t, b in zip(text, df["break_even_km"])]
+            refs = df["powertrain"] == reference if reference and "powertrain" in df else [False] * len(df)
+            text = [f"{t}<br>{'reference' if r else 'break-even ' + _km(b)}"
+                    for t, b, r in zip(text, df["break_even_km"], refs)]
         fig.add_scatter(x=df[label_col], y=df["total"], mode="text", text=text, textposition="top center",
                         showlegend=False)
     fig.update_layout(barmode="relative", title=title, yaxis_title=unit, legend_title="stage / tahap",
@@ -68,27 +76,99 @@ def _km(x: float) -> str:
 
 
 def write_chart(fig: go.Figure, path: str | Path) -> Path:
-    """Write *fig* to ``.html`` (self-contained, works offline) or ``.png`` (needs the ``png`` extra).
+    """Write *fig* to ``.html`` (self-contained, works offline) or ``.png`` (drawn with matplotlib).
 
     Raises
     ------
     InputError
         For another file type.
-    JalurError
-        If PNG export is not available on this machine.
     """
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".html", ".htm"):
         return atomic_write_text(p, fig.to_html(include_plotlyjs=True, full_html=True))
     if suffix == ".png":
-        try:
-            data = fig.to_image(format="png", width=1100, height=600, scale=1)
-        except Exception as exc:  # kaleido missing, or no Chrome/Chromium for it
-            raise JalurError(
-                f"cannot write PNG {p}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}. "
-                "Install the png extra (pip install 'jalur[png]') and a Chrome or Chromium browser, "
-                "or write an .html chart instead."
-            ) from None
-        return atomic_write_bytes(p, data)
+        return figure_to_png(fig, p)
     raise InputError(f"chart file {p} must end in .html or .png")
+
+
+# --------------------------------------------------------------------------------------------------
+# time-series charts (fleet projections): one spec, drawn by plotly (HTML) and matplotlib (PNG)
+# --------------------------------------------------------------------------------------------------
+
+PT_COLOURS = {
+    "ICE Gasoline": "#8c564b", "ICE Diesel": "#4d4d4d", "Flex Fuel": "#bcbd22", "MHEV": "#ff9896", "HEV": "#ff7f0e",
+    "PHEV": "#9467bd", "BEV": "#2ca02c", "FCEV": "#17becf", "CNG": "#7f7f7f",
+    "Gasoline": "#8c564b", "Ethanol": "#bcbd22", "Diesel": "#4d4d4d", "Biodiesel": "#98df8a", "HVO": "#2ca02c",
+    "Gases": "#7f7f7f", "Hydrogen": "#17becf", "Electricity": "#1f77b4",
+}
+
+
+def series_figure(years, series: dict[str, "np.ndarray"], title: str, unit: str, *, stacked: bool = True,
+                  dashed: tuple[str, ...] = ()) -> go.Figure:
+    """A plotly figure of yearly series: stacked areas (default) or lines."""
+    fig = go.Figure()
+    for name, ys in series.items():
+        kw = dict(x=list(years), y=list(ys), name=name, mode="lines")
+        if stacked and name not in dashed:
+            kw.update(stackgroup="one", line={"width": 0.5, "color": PT_COLOURS.get(name)})
+        else:
+            kw.update(line={"dash": "dash" if name in dashed else "solid", "color": PT_COLOURS.get(name)})
+        fig.add_scatter(**kw)
+    fig.update_layout(title=title, yaxis_title=unit, template="plotly_white", height=520, hovermode="x unified")
+    return fig
+
+
+def figure_to_png(fig: go.Figure, path) -> Path:
+    """Draw a plotly figure made by this module with matplotlib and write it as PNG (no browser needed).
+
+    Supports what jalur's charts use: bar traces (stacked when ``barmode`` is relative or stack), scatter
+    lines, stacked areas (``stackgroup``) and text labels.
+    """
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    mfig, ax = plt.subplots(figsize=(11, 6), dpi=100)
+    bars = [t for t in fig.data if t.type == "bar"]
+    if bars:
+        labels = [str(x) for x in bars[0].x]
+        pos = np.zeros(len(labels))
+        neg = np.zeros(len(labels))
+        for i, t in enumerate(bars):
+            y = np.asarray(t.y, dtype=float)
+            base = np.where(y >= 0, pos, neg)
+            ax.bar(labels, y, bottom=base, label=t.name, color=(t.marker.color if t.marker and t.marker.color else f"C{i}"))
+            pos, neg = pos + np.clip(y, 0, None), neg + np.clip(y, None, 0)
+        ax.axhline(0, color="black", linewidth=0.6)
+        ax.tick_params(axis="x", rotation=20)
+    stacks = [t for t in fig.data if t.type == "scatter" and getattr(t, "stackgroup", None)]
+    if stacks:
+        x = list(stacks[0].x)
+        ax.stackplot(x, *[np.asarray(t.y, dtype=float) for t in stacks], labels=[t.name for t in stacks],
+                     colors=[(t.line.color if t.line and t.line.color else f"C{i}") for i, t in enumerate(stacks)], alpha=0.9)
+    for i, t in enumerate(fig.data):
+        if t.type != "scatter" or getattr(t, "stackgroup", None):
+            continue
+        if t.mode == "text":
+            for xx, yy, tx in zip(t.x, t.y, t.text):
+                ax.annotate(str(tx).replace("<br>", "\n"), (str(xx) if bars else xx, yy), ha="center", va="bottom",
+                            fontsize=8, xytext=(0, 3), textcoords="offset points")
+            continue
+        dash = "--" if (t.line and t.line.dash == "dash") else "-"
+        ax.plot(list(t.x), np.asarray(t.y, dtype=float), dash, label=t.name,
+                color=(t.line.color if t.line and t.line.color else f"C{i}"))
+    title = fig.layout.title.text if fig.layout.title else ""
+    ax.set_title(title or "", fontsize=10)
+    ax.set_ylabel(fig.layout.yaxis.title.text if fig.layout.yaxis and fig.layout.yaxis.title else "")
+    ax.grid(alpha=0.3, axis="y")
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.1)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    mfig.tight_layout()
+    buf = io.BytesIO()
+    mfig.savefig(buf, format="png")
+    plt.close(mfig)
+    return atomic_write_bytes(path, buf.getvalue())

@@ -316,7 +316,8 @@ def vehicle_compare(
 
         d = df.assign(label=df["powertrain"] + " (" + df["fuel"] + ")")
         fig = stacked_stages(d, f"{segment}: life-cycle GHG, registered {year}, {region} "
-                                f"(jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']})", unit)
+                                f"(jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']})", unit,
+                             reference=df.attrs["reference"])
         write_chart(fig, chart)
     if fmt != Format.table:
         render(df, fmt)
@@ -462,6 +463,189 @@ def tco_cmd(
                 out.print(Text("note: " + n))
     if chart is not None:
         err.print(f"chart written to {chart}")
+
+
+# --------------------------------------------------------------------------------------------------
+# jalur run / compare / scenario / calibrate
+# --------------------------------------------------------------------------------------------------
+
+scenario_app = typer.Typer(help="Built-in and user scenarios (pathways).", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+def _progress():
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not sys.stderr.isatty())
+
+
+@app.command("run")
+def run_cmd(
+    scenario: str = typer.Argument(..., help="Built-in scenario name (`jalur scenario list`) or a YAML file."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Write iamc.csv, arrays.parquet, workbook.xlsx, charts, provenance.json here."),
+    fmt: Format = FormatOpt,
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """Project Indonesia's road fleet, energy, emissions and upstream needs to 2060 under a scenario."""
+    from jalur.pathways.calibration import calibration_report
+    from jalur.pathways.iamc import to_iamc
+    from jalur.pathways.model import run
+    from jalur.pathways.outputs import summary, write_run
+
+    reg = datasets.load(override)
+    with _progress() as prog:
+        task = prog.add_task(f"running {scenario}", total=3 if out_dir else 1)
+        ds = run(scenario, registry=reg)
+        prog.advance(task)
+        if out_dir is not None:
+            prog.update(task, description="calibration report")
+            cal = calibration_report(reg)
+            prog.advance(task)
+            prog.update(task, description=f"writing {out_dir}")
+            write_run(ds, out_dir, registry=reg, calibration=cal)
+            prog.advance(task)
+    summ = summary(to_iamc(ds))
+    render(summ, fmt, title=f"jalur run {ds.attrs['scenario']}: {ds.attrs['scenario_title']}",
+           caption=f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia, "
+                   "active fleet; GHG in CO2e (IPCC AR6 GWP100)")
+    if out_dir is not None:
+        err.print(f"outputs written to {out_dir}")
+
+
+@app.command("compare")
+def compare_cmd(
+    scenarios: list[str] = typer.Argument(..., help="Two or more scenarios (names or YAML files); the first is the base."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Write compare.csv, wedges.csv and charts here."),
+    quantity: str = typer.Option("wtw", "--quantity", help="Wedges of wtw (well-to-wheel) or lca (life-cycle) GHG."),
+    fmt: Format = FormatOpt,
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """Scenarios side by side: key variables and emission wedges against the first scenario."""
+    import os
+    import shutil
+    import tempfile
+
+    from jalur.charts import figure_to_png
+    from jalur.pathways.compare import compare_table, wedge_figure, wedges
+    from jalur.pathways.model import run
+
+    if len(scenarios) < 2:
+        raise InputError("give at least two scenarios to compare, e.g. `jalur compare bau nze-2060`")
+    if quantity not in ("wtw", "lca"):
+        raise InputError(f"--quantity {quantity!r} not allowed; allowed: wtw, lca")
+    reg = datasets.load(override)
+    runs = {}
+    with _progress() as prog:
+        task = prog.add_task("running scenarios", total=len(scenarios))
+        for s_ in scenarios:
+            ds = run(s_, registry=reg)
+            runs[ds.attrs["scenario"]] = ds
+            prog.advance(task)
+    names = list(runs)
+    table = compare_table(runs)
+    render(table, fmt, title="Scenarios compared (Indonesia)", caption=f"jalur {__version__}, data {reg.data_version}")
+    if out_dir is not None:
+        out = Path(out_dir).resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+        try:
+            table.to_csv(tmp / "compare.csv", index=False)
+            w = pd.concat({n: wedges(runs[names[0]], runs[n], quantity) for n in names[1:]}, names=["scenario", "year"])
+            w.reset_index().to_csv(tmp / "wedges.csv", index=False)
+            fig = wedge_figure(names[0], runs[names[0]], runs, quantity)
+            fig.write_html(tmp / "wedges.html", include_plotlyjs="directory")
+            figure_to_png(fig, tmp / "wedges.png")
+            (tmp / "provenance.json").write_text(json.dumps({
+                "jalur_version": __version__, "data_version": reg.data_version, "scenarios": names,
+                "overrides": reg.provenance()["overrides"]}, indent=1), encoding="utf-8")
+            os.chmod(tmp, 0o755)
+            if out.exists():
+                shutil.rmtree(out)
+            os.replace(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        err.print(f"comparison written to {out_dir}")
+
+
+@scenario_app.command("list")
+def scenario_list(fmt: Format = FormatOpt) -> None:
+    """The built-in scenarios."""
+    from jalur.pathways.scenario import builtin_names, load_scenario
+
+    rows = []
+    for n in builtin_names():
+        sc = load_scenario(n)
+        rows.append({"name": n, "title": sc.title, "judul": sc.title_id, "extends": sc.extends or ""})
+    render(pd.DataFrame(rows), fmt, title="Built-in scenarios")
+
+
+@scenario_app.command("show")
+def scenario_show(name: str = typer.Argument(..., help="Built-in name or YAML file.")) -> None:
+    """A scenario's description, sources and every lever (after `extends` is resolved)."""
+    from jalur.pathways.scenario import load_scenario
+
+    reg = datasets.load()
+    sc = load_scenario(name, known_sources=set(reg.sources.index))
+    out.print(f"[bold]{sc.name}[/bold]: {sc.title}")
+    if sc.title_id:
+        out.print(Text(sc.title_id))
+    out.print(Text(" ".join(sc.description.split())))
+    if sc.extends:
+        out.print(f"extends: {sc.extends}")
+    for s_ in sc.sources:
+        out.print(Text(f"source {s_}: {reg.source(s_)['citation']}"))
+    import yaml as _yaml
+
+    sys.stdout.write(_yaml.safe_dump({"levers": sc.levers.model_dump(mode="json")}, sort_keys=False))
+
+
+@scenario_app.command("check")
+def scenario_check(path: Path = typer.Argument(..., help="Scenario YAML file.")) -> None:
+    """Validate a scenario file (schema, sources, and a trial run); exit 0 only if it is valid."""
+    from jalur.pathways.model import run
+    from jalur.pathways.scenario import load_scenario
+
+    reg = datasets.load()
+    sc = load_scenario(path, known_sources=set(reg.sources.index))
+    run(sc, registry=reg)
+    out.print(f"ok: scenario {sc.name} ({path}) is valid and runs")
+
+
+@scenario_app.command("new")
+def scenario_new(
+    name: str = typer.Argument(..., help="Name of the new scenario (also the file name)."),
+    base: str = typer.Option("bau", "--from", help="Scenario to extend."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="File to write (default NAME.yaml)."),
+) -> None:
+    """Write a new scenario file that extends another, ready to edit."""
+    from jalur.io import atomic_write_text
+    from jalur.pathways.scenario import new_scenario_text
+
+    path = out_file or Path(f"{name}.yaml")
+    if path.exists():
+        raise InputError(f"{path} already exists; choose another name or --out")
+    atomic_write_text(path, new_scenario_text(name, base))
+    out.print(f"wrote {path}; edit its levers, then `jalur scenario check {path}` and `jalur run {path}`")
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    detail: bool = typer.Option(False, "--detail", help="Every class and year, not only the summary."),
+    fmt: Format = FormatOpt,
+    override: Optional[list[Path]] = OverrideOpt,
+) -> None:
+    """The fleet model against history: registered stock (BPS), active stock, EV stock; error per class and year."""
+    from jalur.pathways.calibration import calibration_report, calibration_summary
+
+    df = calibration_report(overrides=override)
+    if detail:
+        render(df.drop(columns=["note"]) if fmt == Format.table else df, fmt, title="Calibration (history 2011-2024)")
+    else:
+        render(calibration_summary(df), fmt, title="Calibration: RMS error by quantity and class [%]",
+               caption="registered-stock: Weibull fit to BPS; active-stock: in-use fleet vs BPS registrations "
+                       "(gap = vehicles still registered but no longer used); ev-stock: vs registered EV stock")
 
 
 # --------------------------------------------------------------------------------------------------

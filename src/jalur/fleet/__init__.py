@@ -1,0 +1,1 @@
+"""Fleet stock model: survival, ownership, stock turnover and calibration."""

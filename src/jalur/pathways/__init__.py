@@ -1,0 +1,1 @@
+"""Multiple-pathway scenarios: scenario files, the fleet projection, and its outputs."""

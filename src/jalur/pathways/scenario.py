@@ -1,0 +1,300 @@
+"""Scenario files: a YAML document of levers, validated by a schema, that may extend another scenario.
+
+A scenario::
+
+    name: electrification
+    title: Government EV targets
+    extends: bau                      # optional: start from another scenario and change a few levers
+    sources: [ref-id, ...]            # ids in sources.csv behind the levers
+    levers:
+      power_scenario: current-policies
+      sales_shares:
+        car:
+          method: s-curve             # linear | s-curve (interpolate targets) | logit (choice on TCO)
+          targets: {bev: {2030: 20, 2040: 60}, hev: {2030: 15}}   # % of the class's new sales
+          residual: ice-gasoline      # takes what the targets leave
+      ice_phaseout: {motorcycle: 2040}
+      biodiesel_blend: {2025: 40, 2030: 50}                     # % by volume, from that year on
+      ethanol_blend: {2027: 10}
+      ...
+
+Errors name the file, the key path (``levers.sales_shares.car.targets.bevv``) and the allowed values.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from jalur.errors import JalurError
+
+CLASSES = ("motorcycle", "car", "bus", "truck")
+POWERTRAINS = ("ice-gasoline", "ice-diesel", "ffv", "mhev", "hev", "phev", "bev", "fcev", "cng")
+BUILTIN_DIR = Path(__file__).parent / "scenarios"
+YEARS = (2010, 2060)
+
+
+class ScenarioError(JalurError, ValueError):
+    """A scenario file is invalid or cannot be found."""
+
+    exit_code = 3
+
+
+YearMap = dict[int, float]
+
+
+def _check_years(v: dict[int, float], what: str, lo: float = 0.0, hi: float = 100.0) -> dict[int, float]:
+    for y, x in v.items():
+        if not (YEARS[0] <= int(y) <= YEARS[1]):
+            raise ValueError(f"year {y} outside {YEARS[0]}..{YEARS[1]}")
+        if not (lo <= float(x) <= hi):
+            raise ValueError(f"{what} {x} for {y} outside {lo:g}..{hi:g}")
+    return {int(y): float(x) for y, x in sorted(v.items())}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClassShares(Strict):
+    """How the powertrain mix of one class's new sales evolves."""
+
+    method: Literal["linear", "s-curve", "logit"] = "s-curve"
+    targets: dict[str, YearMap] = Field(default_factory=dict, description="powertrain -> {year: % of sales}")
+    residual: str | None = Field(None, description="powertrain taking the share the targets leave")
+    logit_scale: float = Field(1.0, gt=0, description="logit: cost sensitivity, per 10 % cost difference")
+    logit_from: int = Field(2026, description="logit: first year the choice model sets the shares")
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, v: dict[str, YearMap]) -> dict[str, YearMap]:
+        for p, m in v.items():
+            if p not in POWERTRAINS:
+                raise ValueError(f"unknown powertrain {p!r}; allowed: {', '.join(POWERTRAINS)}")
+            _check_years(m, f"share of {p} (%)")
+        return {p: _check_years(m, "share") for p, m in v.items()}
+
+    @field_validator("residual")
+    @classmethod
+    def _residual(cls, v: str | None) -> str | None:
+        if v is not None and v not in POWERTRAINS:
+            raise ValueError(f"unknown powertrain {v!r}; allowed: {', '.join(POWERTRAINS)}")
+        return v
+
+
+class Scrappage(Strict):
+    """An early-scrappage programme: each year, this share of vehicles older than ``min_age`` leaves."""
+
+    start: int
+    end: int
+    min_age: int = Field(15, ge=0, le=60)
+    rate: float = Field(..., ge=0, le=100, description="% of eligible vehicles scrapped per year")
+
+
+class Levers(Strict):
+    """Every lever a scenario can set; each has a default that reproduces today's policies."""
+
+    power_scenario: str = "current-policies"
+    sales_shares: dict[str, ClassShares] = Field(default_factory=dict)
+    ice_phaseout: dict[str, int] = Field(default_factory=dict, description="class -> year ICE sales end")
+    phaseout_powertrains: list[str] = Field(default_factory=lambda: ["ice-gasoline", "ice-diesel"])
+    biodiesel_blend: YearMap = Field(default_factory=dict, description="% FAME by volume from each year")
+    ethanol_blend: YearMap = Field(default_factory=dict, description="% ethanol by volume from each year")
+    hvo_share: YearMap = Field(default_factory=dict, description="% of the diesel pool (energy) as palm HVO")
+    ffv_ethanol: YearMap = Field(default_factory=dict, description="% ethanol by volume in fuel used by flexy engines")
+    ethanol_feedstock: dict[str, float] = Field(default_factory=lambda: {"molasses": 100.0},
+                                                description="% of fuel ethanol from molasses, sugarcane, cassava")
+    fame_pathway: Literal["open-pond", "methane-capture"] = "open-pond"
+    hydrogen: Literal["h2-smr", "h2-electrolysis"] = "h2-smr"
+    luc: Literal["none", "direct", "indirect"] = "direct"
+    fuel_economy: float = Field(1.0, ge=0, le=5, description="multiplier on the yearly energy-use improvement")
+    km_growth: dict[str, float] = Field(default_factory=dict, description="class -> %/year change in km per vehicle")
+    phev_utility_factor: float | None = Field(None, ge=0, le=100, description="% of PHEV km on electricity")
+    scrappage: dict[str, Scrappage] = Field(default_factory=dict)
+    population: str = "un-wpp-2024-medium"
+    gdp: str = "trend-estimate"
+    gdp_growth: float = Field(1.0, ge=0, le=3, description="multiplier on projected GDP growth")
+    total_sales: dict[str, YearMap] = Field(default_factory=dict,
+                                            description="class -> {year: vehicles/year}: exogenous totals")
+    segment_shares: dict[str, dict[str, float]] = Field(default_factory=dict,
+                                                        description="class -> {segment: %} of new sales")
+    oil_import_price: dict[str, float] = Field(default_factory=dict,
+                                               description="gasoline/diesel -> USD per kL (default: data)")
+
+    @field_validator("ice_phaseout", "km_growth", "total_sales", "segment_shares", "sales_shares", "scrappage")
+    @classmethod
+    def _classes(cls, v: dict) -> dict:
+        for k in v:
+            if k not in CLASSES:
+                raise ValueError(f"unknown class {k!r}; allowed: {', '.join(CLASSES)}")
+        return v
+
+    @field_validator("phaseout_powertrains")
+    @classmethod
+    def _pts(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if p not in POWERTRAINS:
+                raise ValueError(f"unknown powertrain {p!r}; allowed: {', '.join(POWERTRAINS)}")
+        return v
+
+    @field_validator("biodiesel_blend", "ethanol_blend", "hvo_share", "ffv_ethanol")
+    @classmethod
+    def _blends(cls, v: YearMap) -> YearMap:
+        return _check_years(v, "blend (%)")
+
+    @field_validator("ethanol_feedstock")
+    @classmethod
+    def _feedstock(cls, v: dict[str, float]) -> dict[str, float]:
+        allowed = ("molasses", "sugarcane", "cassava")
+        for k in v:
+            if k not in allowed:
+                raise ValueError(f"unknown ethanol feedstock {k!r}; allowed: {', '.join(allowed)}")
+        if abs(sum(v.values()) - 100.0) > 0.01:
+            raise ValueError(f"ethanol feedstock shares must sum to 100 %, got {sum(v.values()):g}")
+        return v
+
+    @field_validator("oil_import_price")
+    @classmethod
+    def _oil(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if k not in ("gasoline", "diesel"):
+                raise ValueError(f"unknown product {k!r}; allowed: gasoline, diesel")
+            if x <= 0:
+                raise ValueError("oil import price must be positive")
+        return v
+
+    @model_validator(mode="after")
+    def _scrappage_years(self) -> "Levers":
+        for k, s in self.scrappage.items():
+            if s.end < s.start:
+                raise ValueError(f"scrappage.{k}: end {s.end} is before start {s.start}")
+        return self
+
+
+class Scenario(Strict):
+    """A validated scenario."""
+
+    name: str
+    title: str = ""
+    title_id: str = ""
+    description: str = ""
+    extends: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    levers: Levers = Field(default_factory=Levers)
+    path: str = ""
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios."""
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _read_raw(ref: str | Path, chain: tuple[str, ...] = ()) -> tuple[dict, str]:
+    """Raw dict of a scenario (name or path) with its ``extends`` chain resolved."""
+    p = Path(ref)
+    if not (p.suffix in (".yaml", ".yml") and p.exists()):
+        if str(ref) in builtin_names():
+            p = BUILTIN_DIR / f"{ref}.yaml"
+        elif p.suffix in (".yaml", ".yml"):
+            raise ScenarioError(f"scenario file {ref} does not exist")
+        else:
+            raise ScenarioError(f"unknown scenario {str(ref)!r}; built-in scenarios: {', '.join(builtin_names())}, "
+                                "or give a path to a .yaml file")
+    where = str(p)
+    if where in chain:
+        raise ScenarioError(f"{where}: 'extends' makes a loop: {' -> '.join(chain + (where,))}")
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{where}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: a scenario must be a mapping with at least 'name' and 'levers'")
+    parent = raw.get("extends")
+    if parent:
+        ref_parent = parent
+        cand = p.parent / f"{parent}"
+        if cand.suffix in (".yaml", ".yml") and cand.exists():
+            ref_parent = cand
+        base, _ = _read_raw(ref_parent, chain + (where,))
+        merged = _deep_merge({k: v for k, v in base.items() if k not in ("name", "title", "title_id", "description")}, raw)
+        merged["sources"] = list(dict.fromkeys(list(base.get("sources") or []) + list(raw.get("sources") or [])))
+        return merged, where
+    return raw, where
+
+
+def load_scenario(ref: str | Path, *, known_sources: set[str] | None = None) -> Scenario:
+    """Load and validate a scenario by built-in name or YAML path.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, the key path of each problem and what is allowed.
+    """
+    raw, where = _read_raw(ref)
+    try:
+        sc = Scenario.model_validate({**raw, "path": where})
+    except ValidationError as exc:
+        lines = []
+        for e in exc.errors():
+            loc = ".".join(str(x) for x in e["loc"])
+            msg = e["msg"].removeprefix("Value error, ")
+            if e["type"] == "extra_forbidden":
+                msg = "unknown key; allowed here: " + ", ".join(_allowed_at(e["loc"]))
+            elif e["type"] == "literal_error":
+                msg = f"{e['input']!r}: {msg}"
+            lines.append(f"{where}: {loc}: {msg}")
+        raise ScenarioError("invalid scenario:\n  " + "\n  ".join(lines)) from None
+    if known_sources is not None:
+        unknown = [s for s in sc.sources if s not in known_sources]
+        if unknown:
+            raise ScenarioError(f"{where}: sources: unknown source id(s) {unknown} (not in sources.csv)")
+    return sc
+
+
+def _allowed_at(loc: tuple) -> list[str]:
+    model: Any = Scenario
+    for part in loc[:-1]:
+        fields = getattr(model, "model_fields", None)
+        if fields is None:
+            break
+        if part in fields:
+            ann = fields[part].annotation
+            inner = getattr(ann, "__args__", ())
+            model = next((a for a in (ann, *inner) if hasattr(a, "model_fields")), None)
+            if model is None:
+                inner2 = [getattr(a, "__args__", ()) for a in inner]
+                model = next((b for t in inner2 for b in t if hasattr(b, "model_fields")), None)
+        if model is None:
+            return []
+    return sorted(getattr(model, "model_fields", {}).keys())
+
+
+def new_scenario_text(name: str, base: str) -> str:
+    """YAML text of a new scenario that extends *base* (for ``jalur scenario new``)."""
+    load_scenario(base)
+    return (
+        f"name: {name}\n"
+        f"title: {name} (extends {base})\n"
+        f"extends: {base}\n"
+        "sources: []          # ids from `jalur data sources` behind the levers you change\n"
+        "levers:\n"
+        "  # change only what differs from the base, e.g.\n"
+        "  # sales_shares:\n"
+        "  #   car: {method: s-curve, targets: {bev: {2030: 20, 2040: 60}}, residual: ice-gasoline}\n"
+        "  # biodiesel_blend: {2030: 50}\n"
+        "  power_scenario: " + load_scenario(base).levers.power_scenario + "\n"
+    )

@@ -176,3 +176,108 @@ def test_tco_csv_and_chart(capsys, tmp_path):
 def test_tco_bad_basis(capsys):
     code, _, err = run(capsys, "tco", "car-lmpv", "--price-basis", "black")
     assert code == 2 and "allowed: retail, market" in err
+
+
+# --------------------------------------------------------------------------------------------------
+# jalur run / compare / scenario / calibrate
+# --------------------------------------------------------------------------------------------------
+
+
+def test_run_writes_every_output(capsys, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "res"
+    code, stdout, _ = run(capsys, "run", "bau", "--out", str(out))
+    assert code == 0 and "Stock|Road" in stdout
+    for f in ("iamc.csv", "summary.csv", "arrays.parquet", "workbook.xlsx", "provenance.json", "calibration.csv"):
+        assert (out / f).exists(), f
+    for stem in ("stock_by_powertrain", "sales_shares_car", "energy_by_carrier", "emissions", "upstream"):
+        assert (out / "charts" / f"{stem}.html").exists() and (out / "charts" / f"{stem}.png").exists()
+    iamc = pd.read_csv(out / "iamc.csv")
+    assert list(iamc.columns[:5]) == ["model", "scenario", "region", "variable", "unit"]
+    assert str(2010) in iamc.columns and str(2060) in iamc.columns
+    assert {"Indonesia", "Indonesia|Jawa-Madura-Bali"} <= set(iamc["region"])
+    need = ["Stock|Road", "Stock|Road|Motorcycle", "Stock|Road|Car|BEV", "Sales|Road|Car", "Sales|Road|Car|BEV",
+            "Fuel Volume|Road|Gasoline|Fossil", "Fuel Volume|Road|Ethanol", "Fuel Volume|Road|Diesel|Fossil",
+            "Fuel Volume|Road|Biodiesel", "Fuel Volume|Road|HVO", "Final Energy|Road|Electricity", "Electricity|Road",
+            "Emissions|CO2|Road|Tailpipe", "Emissions|GHG|Road|Well-to-Wheel", "Emissions|GHG|Road|Life Cycle",
+            "Supply|Crude Palm Oil", "Supply|Battery", "Supply|Nickel", "Trade|Oil Imports Avoided"]
+    assert set(need) <= set(iamc["variable"])
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["jalur_version"] == __version__ and prov["data_version"] == data_version()
+    assert prov["scenario"]["name"] == "bau" and prov["scenario"]["sources"]
+    with pd.ExcelFile(out / "workbook.xlsx") as xl:
+        sheets = xl.sheet_names
+    assert sheets[0] == "README" and {"Stock", "Emissions", "Upstream"} <= set(sheets)
+    arr = pd.read_parquet(out / "arrays.parquet")
+    assert {"stock", "sales", "lca_ghg"} <= set(arr["variable"])
+
+
+def test_run_is_reproducible(capsys, tmp_path):
+    import pandas as pd
+
+    run(capsys, "run", "biofuel", "--out", str(tmp_path / "a"))
+    run(capsys, "run", "biofuel", "--out", str(tmp_path / "b"))
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "a" / "iamc.csv"), pd.read_csv(tmp_path / "b" / "iamc.csv"))
+
+
+def test_failed_run_leaves_no_half_written_folder(capsys, tmp_path, monkeypatch):
+    import jalur.pathways.outputs as outputs
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(outputs, "_workbook", boom)
+    out = tmp_path / "res"
+    with pytest.raises(RuntimeError):
+        main(["run", "bau", "--out", str(out)])
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_run_replaces_an_old_folder_atomically(capsys, tmp_path):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    code, _, _ = run(capsys, "run", "bau", "--out", str(out))
+    assert code == 0 and not (out / "stale.txt").exists() and (out / "iamc.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_run_user_scenario_file_and_bad_one(capsys, tmp_path):
+    good = tmp_path / "mine.yaml"
+    code, _, _ = run(capsys, "scenario", "new", "mine", "--from", "multiple-pathways", "--out", str(good))
+    assert code == 0 and good.exists()
+    code, out, _ = run(capsys, "scenario", "check", str(good))
+    assert code == 0 and "ok" in out
+    code, out, _ = run(capsys, "run", str(good), "--format", "csv")
+    assert code == 0 and out.startswith("variable,unit,2024")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nlevers:\n  ice_phaseout: {lorry: 2030}\n")
+    code, _, err = run(capsys, "run", str(bad))
+    assert code == 3 and "levers.ice_phaseout" in err and "allowed: motorcycle, car, bus, truck" in err
+
+
+def test_scenario_list_and_show(capsys):
+    code, out, _ = run(capsys, "scenario", "list", "--format", "csv")
+    assert code == 0 and {"bau", "nze-2060"} <= {line.split(",")[0] for line in out.splitlines()[1:]}
+    code, out, _ = run(capsys, "scenario", "show", "electrification")
+    assert code == 0 and "sc-esdm-ev-targets-2030" in out and "ice_phaseout" in out
+
+
+def test_compare_writes_wedges(capsys, tmp_path):
+    out = tmp_path / "cmp"
+    code, stdout, _ = run(capsys, "compare", "bau", "nze-2060", "--out", str(out), "--format", "csv")
+    assert code == 0 and "nze-2060" in stdout
+    for f in ("compare.csv", "wedges.csv", "wedges.html", "wedges.png", "provenance.json"):
+        assert (out / f).exists()
+    code, _, err = run(capsys, "compare", "bau")
+    assert code == 2 and "at least two scenarios" in err
+
+
+def test_calibrate_summary(capsys):
+    code, out, _ = run(capsys, "calibrate", "--format", "json")
+    rows = json.loads(out)
+    reg = {r["class"]: r["rmse_pct"] for r in rows if r["quantity"] == "registered-stock"}
+    assert code == 0 and set(reg) == {"motorcycle", "car", "bus", "truck"}
+    assert max(reg.values()) < 5.0  # stated in the README: registered stock within 5 % RMS of BPS, 2011-2024

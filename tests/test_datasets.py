@@ -48,8 +48,11 @@ def test_every_row_cites_a_known_source(registry):
 
 
 def test_every_source_is_used(registry):
+    from jalur.pathways.scenario import builtin_names, load_scenario
+
     used = {s for n in registry.names() for c in registry.table(n).frame["source_id"]
             for s in str(c).replace(";", " ").split()}
+    used |= {s for n in builtin_names() for s in load_scenario(n).sources}
     assert set(registry.sources.index) - used == set()
 
 

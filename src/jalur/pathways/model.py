@@ -408,7 +408,8 @@ def _blend_defaults(reg: Registry) -> dict[str, np.ndarray]:
     return out
 
 
-def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides=None) -> xr.Dataset:
+def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides=None,
+        sales: pd.DataFrame | None = None, initial_stock: str = "data") -> xr.Dataset:
     """Project the road fleet under a scenario.
 
     Parameters
@@ -417,6 +418,12 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
         Built-in name (``jalur scenario list``), path to a YAML file, or a loaded :class:`Scenario`.
     registry, overrides
         Data to use (default: the shipped data with *overrides* applied).
+    sales : pandas.DataFrame, optional
+        Exogenous new sales [vehicle/year] replacing the modelled ones for every year: index
+        (segment, powertrain), columns the years 2010-2060 (missing rows or years are zero).
+    initial_stock : str
+        ``data`` (the 2010 fleet from BPS and the survival curves) or ``none`` (start from an empty fleet:
+        with *sales*, e.g. a one-vehicle fleet).
 
     Returns
     -------
@@ -466,14 +473,14 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
         n0 = _initial_cohorts(ctx.init_profile[k])
         init[k] = n0.copy()
         hist = ctx.hist_sales[k]
-        sales = np.concatenate([hist, np.zeros(Y - len(hist))])
+        ksales = np.concatenate([hist, np.zeros(Y - len(hist))])
         hist_n = len(hist)
         if k in lv.total_sales:
             m = lv.total_sales[k]
             ys = np.array(sorted(m), dtype=float)
             vals = np.array([m[int(y)] for y in ys])
             fut = YEARS > HIST_END
-            sales[fut] = np.interp(YEARS[fut], np.concatenate([[HIST_END], ys]), np.concatenate([[hist[-1]], vals]))
+            ksales[fut] = np.interp(YEARS[fut], np.concatenate([[HIST_END], ys]), np.concatenate([[hist[-1]], vals]))
         else:
             own = ctx.active_hist[k] / pop[:hist_n]
             try:
@@ -491,9 +498,9 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
             for t in range(hist_n, Y):
                 survivors = float((cohorts[: first + t] * F[: first + t, t]).sum())
                 wanted = max(0.0, target[t] - survivors)
-                sales[t] = float(np.clip(wanted, sales[t - 1] * (1 - step), sales[t - 1] * (1 + step)))
-                cohorts[first + t] = sales[t]
-        class_sales[k] = sales
+                ksales[t] = float(np.clip(wanted, ksales[t - 1] * (1 - step), ksales[t - 1] * (1 + step)))
+                cohorts[first + t] = ksales[t]
+        class_sales[k] = ksales
 
     # ---- sales by case --------------------------------------------------------------------------
     case_sales = np.zeros((C, Y))
@@ -514,14 +521,28 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
             w = np.where(norm > 0, w / np.where(norm > 0, norm, 1), 0.0)
             case_sales[idx] = (class_sales[k] * seg_share.get(s_, 0.0) / tot)[None, :] * w.T
 
+    if initial_stock not in ("data", "none"):
+        raise InputError(f"initial_stock {initial_stock!r} not allowed; allowed: data, none")
+    if sales is not None:
+        given = sales.reindex(index=pd.MultiIndex.from_arrays([seg, pt]), columns=list(YEARS)).fillna(0.0)
+        if (given.to_numpy() < 0).any():
+            raise InputError("exogenous sales must not be negative")
+        case_sales = given.to_numpy(float)
+        for k in ctx.classes:
+            class_sales[k] = case_sales[cls == k].sum(axis=0)
+
     # ---- stock by vintage (active) --------------------------------------------------------------
     V = len(VINTAGES)
     stock = np.zeros((C, V, Y))
     for k in ctx.classes:
         idx = np.flatnonzero(cls == k)
-        w0 = case_sales[idx, 0] / max(case_sales[idx, 0].sum(), 1e-12)   # pre-2010 cohorts split like 2010 sales
-        n = np.outer(w0, init[k])                                          # (n, V)
-        n[:, first + 1 : first + Y] = case_sales[idx, 1:]
+        if initial_stock == "none":
+            n = np.zeros((len(idx), V))
+            n[:, first : first + Y] = case_sales[idx]
+        else:
+            w0 = case_sales[idx, 0] / max(case_sales[idx, 0].sum(), 1e-12)  # pre-2010 cohorts split like 2010 sales
+            n = np.outer(w0, init[k])                                          # (n, V)
+            n[:, first + 1 : first + Y] = case_sales[idx, 1:]
         stock[idx] = n[:, :, None] * factors[k][None, :, :]
 
     age = YEARS[None, :] - VINTAGES[:, None]                                             # (V, Y)

@@ -1,0 +1,167 @@
+"""Fleet model: survival and ownership functions, fits, conservation, and consistency with the vehicle engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from jalur.errors import InputError
+from jalur.fleet.ownership import fit_gompertz, gompertz
+from jalur.fleet.survival import fit_survival, logistic_survival, simulate_stock, weibull_survival
+from jalur.pathways.model import HIST_END, VINTAGES, YEARS, cohort_factors, context, run
+from jalur.vehicle import lifecycle
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(1.0, 6.0), st.floats(5.0, 40.0))
+def test_weibull_is_a_survival_curve(shape, scale):
+    s = weibull_survival(np.arange(80), shape, scale)
+    assert s[0] == 1.0 and np.all(np.diff(s) <= 0) and np.all(s >= 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(3.0, 30.0), st.floats(0.1, 1.5))
+def test_logistic_is_a_survival_curve(mid, k):
+    s = logistic_survival(np.arange(80), mid, k)
+    assert s[0] == pytest.approx(1.0) and np.all(np.diff(s) <= 1e-12)
+
+
+def test_survival_fit_recovers_known_curve():
+    years = np.arange(2010, 2025)
+    sales = 1e6 * 1.04 ** np.arange(15)
+    true = weibull_survival(np.arange(80), 3.2, 17.0)
+    stock = simulate_stock(sales, 12e6, true, 0.05)
+    fit = fit_survival(years, sales, stock, bounds=((1.5, 6.0), (8.0, 40.0)))
+    assert fit.rmse_pct < 0.5
+    assert fit.params[1] == pytest.approx(17.0, rel=0.1)
+
+
+def test_gompertz_fit_recovers_parameters():
+    income = np.linspace(40, 80, 15)
+    own = gompertz(income, 0.5, 4.0, 0.03)
+    fit = fit_gompertz(income, own, 0.5)
+    assert fit.alpha == pytest.approx(4.0, rel=1e-6) and fit.beta == pytest.approx(0.03, rel=1e-6)
+    with pytest.raises(ValueError, match="does not rise"):
+        fit_gompertz(income, own[::-1], 0.5)
+
+
+def test_cohort_factors_start_at_one_and_never_grow():
+    F = cohort_factors(weibull_survival(np.arange(80), 3, 15))
+    for t, y in enumerate(YEARS):
+        v = int(np.searchsorted(VINTAGES, y))
+        assert F[v, t] == pytest.approx(1.0)
+    sold = F[:, :-1] > 0  # from the year of sale (or 2010) on
+    assert np.all(np.diff(F, axis=1)[sold] <= 1e-12)
+
+
+# --------------------------------------------------------------------------------------------------
+# a full run
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mp(registry):
+    return run("multiple-pathways", registry=registry)
+
+
+def test_stock_and_sales_never_negative(mp):
+    assert (mp["stock_vintage"].values >= -1e-9).all() and (mp["sales"].values >= 0).all()
+
+
+def test_stock_is_survivors_plus_sales(mp):
+    sv = mp["stock_vintage"].values
+    for t, y in enumerate(YEARS[1:], start=1):
+        v = int(np.searchsorted(VINTAGES, y))
+        np.testing.assert_allclose(sv[:, v, t], mp["sales"].values[:, t], rtol=1e-12)
+        survivors = sv[:, :v, t].sum(axis=1)
+        np.testing.assert_allclose(mp["stock"].values[:, t], survivors + mp["sales"].values[:, t], rtol=1e-12)
+        assert (survivors <= sv[:, :v, t - 1].sum(axis=1) + 1e-6).all()  # nobody comes back
+
+
+def test_history_sales_equal_the_data(mp, registry):
+    ctx = context(registry)
+    for k in ctx.classes:
+        modelled = mp["class_sales"].sel(vclass=k).sel(year=slice(2011, HIST_END)).values
+        np.testing.assert_allclose(modelled, ctx.hist_sales[k][1:], rtol=1e-9)
+
+
+def test_energy_and_emissions_sum_over_dimensions(mp):
+    fe = mp["final_energy"]
+    liquid = fe.sel(carrier=["gasoline", "ethanol", "diesel", "biodiesel", "hvo", "cng", "hydrogen"]).sum("carrier")
+    np.testing.assert_allclose(liquid, mp["fuel_use"].sum("case"), rtol=1e-9)
+    np.testing.assert_allclose(fe.sel(carrier="electricity") / 3.6, mp["electricity_use"].sum("case"), rtol=1e-9)
+    e = mp["emissions_case"]
+    np.testing.assert_allclose(e.sum(["case", "stage"]), mp["lca_ghg"], rtol=1e-9)
+    np.testing.assert_allclose(e.sel(stage="tailpipe-co2").sum("case"), mp["tailpipe_co2"], rtol=1e-9)
+    np.testing.assert_allclose(mp["stock_region"].sum("region"), mp["stock"].groupby("class").sum("case")
+                               .sel({"class": list(mp["vclass"].values)}).values, rtol=1e-9)
+
+
+def test_blends_follow_the_scenario(mp):
+    fe = mp["final_energy"]
+    bio = (fe.sel(carrier="biodiesel") / (fe.sel(carrier="biodiesel") + fe.sel(carrier="diesel"))).sel(year=2031)
+    # B50 by volume is about 48 % by energy (FAME 33 MJ/L, diesel 36 MJ/L)
+    assert float(bio) == pytest.approx(0.5 * 33 / (0.5 * 33 + 0.5 * 36), rel=0.01)
+
+
+def test_electrification_meets_the_2030_targets(registry):
+    ds = run("electrification", registry=registry)
+    bev = ds["stock"].sel(year=2030).values[ds["powertrain"].values == "bev"]
+    cls = ds["class"].values[ds["powertrain"].values == "bev"]
+    assert bev[cls == "motorcycle"].sum() == pytest.approx(13e6, rel=0.05)   # ESDM: 13 million e-motorcycles
+    assert bev[cls == "car"].sum() == pytest.approx(2e6, rel=0.05)           # ESDM: 2 million electric cars
+    # ICE sales end in 2040
+    s = ds["sales"].sel(year=2041)
+    ice = np.isin(ds["powertrain"].values, ["ice-gasoline", "ice-diesel"]) & np.isin(ds["class"].values, ["motorcycle", "car"])
+    assert float(s.values[ice].sum()) == 0.0
+
+
+def test_nze_2060_nearly_removes_tailpipe_co2(registry):
+    ds = run("nze-2060", registry=registry)
+    t = ds["tailpipe_co2"]
+    assert float(t.sel(year=2060)) < 0.02 * float(t.sel(year=2024))
+
+
+def _one_vehicle(segment, powertrain, year):
+    idx = pd.MultiIndex.from_tuples([(segment, powertrain)])
+    df = pd.DataFrame(0.0, index=idx, columns=list(YEARS))
+    df.loc[(segment, powertrain), year] = 1.0
+    return df
+
+
+@pytest.mark.parametrize("segment,powertrain,fuel", [
+    ("car-lmpv", "bev", "electricity"), ("car-lmpv", "ice-gasoline", "e0"), ("truck-heavy", "ice-diesel", "b40"),
+    ("mc-scooter", "bev", "electricity"),
+])
+def test_one_vehicle_fleet_reproduces_the_vehicle_engine(registry, tmp_path, segment, powertrain, fuel):
+    # a flat grid and flat losses, so that averaging over years of use cannot differ between the engines
+    rows = "".join(f"    - {{region: national, scenario: current-policies, year: {y}, basis: life-cycle, value: 700, "
+                   f"unit: g CO2e/kWh, source_id: flat}}\n" for y in range(2025, 2061, 5))
+    rows_h = "".join(f"    - {{region: national, scenario: historical, year: {y}, basis: life-cycle, value: 700, "
+                     f"unit: g CO2e/kWh, source_id: flat}}\n" for y in range(2015, 2025))
+    loss = "".join(f"    - {{region: national, year: {y}, value: 8, unit: '%', source_id: flat}}\n"
+                   for y in sorted(set(registry.table("grid-losses").where(region="national").frame["year"])))
+    ov = tmp_path / "flat.yaml"
+    ov.write_text("sources:\n  - {id: flat, citation: 'test: flat grid'}\ntables:\n  grid-intensity:\n" + rows + rows_h
+                  + "  grid-losses:\n" + loss)
+    reg = registry.with_overrides([ov])
+    # and a constant B40 blend, since the fleet weights years by km while the engine weights them evenly
+    sc = tmp_path / "flat-b40.yaml"
+    sc.write_text("name: flat-b40\nextends: bau\nlevers:\n  biodiesel_blend: {2010: 40}\n  ethanol_blend: {2010: 0}\n")
+    vintage = 2016
+    fleet = run(sc, registry=reg, sales=_one_vehicle(segment, powertrain, vintage), initial_stock="none")
+    sel = (fleet["segment"].values == segment) & (fleet["powertrain"].values == powertrain)
+    total_fleet = float(fleet["emissions_case"].values[sel].sum())
+    km_fleet = float(fleet["vkm"].values[sel].sum())
+    veh = lifecycle(segment, powertrain, fuel, vintage, "national", registry=reg)
+    per_km = float(veh["emissions"].sel(stage="total").values.squeeze())
+    km = float(veh["lifetime_km"].values.squeeze())
+    assert km_fleet == pytest.approx(km, rel=1e-5)  # the last few km of a 2016 truck fall after 2060
+    assert total_fleet == pytest.approx(per_km * km, rel=1e-3)
+
+
+def test_exogenous_sales_bad_input(registry):
+    with pytest.raises(InputError, match="initial_stock 'some' not allowed"):
+        run("bau", registry=registry, initial_stock="some")

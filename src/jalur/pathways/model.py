@@ -48,6 +48,14 @@ from jalur.vehicle.lifecycle import (
 from jalur.units import conversion_factor
 
 YEARS = np.arange(2010, 2061)
+#: Variables (IAMC names and units) returned by ``run(..., compact=True)`` and :func:`run_batch`.
+COMPACT_VARIABLES = {
+    "Stock|Road": "million vehicles", "Stock|Road|Zero Emission": "million vehicles",
+    "Sales|Road": "million vehicles/yr", "Final Energy|Road": "PJ/yr", "Electricity|Road": "TWh/yr",
+    "Emissions|CO2|Road|Tailpipe": "Mt CO2/yr", "Emissions|GHG|Road|Well-to-Wheel": "Mt CO2e/yr",
+    "Emissions|GHG|Road|Life Cycle": "Mt CO2e/yr", "Supply|Crude Palm Oil": "Mt/yr", "Supply|Battery": "GWh/yr",
+    "Trade|Oil Imports Avoided": "million kL/yr",
+}
 HIST_END = 2024
 MAX_AGE = 80
 VINTAGES = np.arange(YEARS[0] - MAX_AGE + 1, YEARS[-1] + 1)
@@ -409,7 +417,7 @@ def _blend_defaults(reg: Registry) -> dict[str, np.ndarray]:
 
 
 def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides=None,
-        sales: pd.DataFrame | None = None, initial_stock: str = "data") -> xr.Dataset:
+        sales: pd.DataFrame | None = None, initial_stock: str = "data", compact: bool = False) -> xr.Dataset | dict:
     """Project the road fleet under a scenario.
 
     Parameters
@@ -424,6 +432,9 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     initial_stock : str
         ``data`` (the 2010 fleet from BPS and the survival curves) or ``none`` (start from an empty fleet:
         with *sales*, e.g. a one-vehicle fleet).
+    compact : bool
+        Return only national yearly totals as a dict of arrays (:data:`COMPACT_VARIABLES`), skipping the
+        Dataset; used by :func:`run_batch`.
 
     Returns
     -------
@@ -674,6 +685,22 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     imp_share = {p: u(f"{p}_import_share", "1") for p in ("gasoline", "diesel")}
     import_avoided_usd = (displaced_gas_kL * imp_share["gasoline"] * price["gasoline"]
                           + displaced_dsl_kL * imp_share["diesel"] * price["diesel"])
+
+    if compact:
+        ev = np.isin(pt, ["bev", "fcev"])
+        return {
+            "Stock|Road": stock.sum(axis=(0, 1)) / 1e6,
+            "Stock|Road|Zero Emission": stock[ev].sum(axis=(0, 1)) / 1e6,
+            "Sales|Road": case_sales.sum(axis=0) / 1e6,
+            "Final Energy|Road": sum(energy.values()) / 1e9,
+            "Electricity|Road": elec_region.sum(axis=0) / 1e9,
+            "Emissions|CO2|Road|Tailpipe": tailpipe_co2 / 1e12,
+            "Emissions|GHG|Road|Well-to-Wheel": wtw / 1e12,
+            "Emissions|GHG|Road|Life Cycle": lca / 1e12,
+            "Supply|Crude Palm Oil": cpo_t / 1e6,
+            "Supply|Battery": batt_kwh.sum(axis=0) / 1e6,
+            "Trade|Oil Imports Avoided": (displaced_gas_kL * imp_share["gasoline"] + displaced_dsl_kL * imp_share["diesel"]) / 1e6,
+        }
 
     # ---- registered stock (BPS-comparable) ------------------------------------------------------
     registered = {}

@@ -165,3 +165,40 @@ def test_one_vehicle_fleet_reproduces_the_vehicle_engine(registry, tmp_path, seg
 def test_exogenous_sales_bad_input(registry):
     with pytest.raises(InputError, match="initial_stock 'some' not allowed"):
         run("bau", registry=registry, initial_stock="some")
+
+
+def test_logit_choice_reproduces_base_year_and_shifts_with_cost(registry, tmp_path):
+    from jalur.pathways.model import choice_costs, powertrain_shares
+    from jalur.pathways.scenario import load_scenario
+
+    p = tmp_path / "logit.yaml"
+    p.write_text("name: logit\nextends: bau\nlevers:\n  sales_shares:\n"
+                 "    car: {method: logit, logit_scale: 2.0, logit_from: 2026, residual: ice-gasoline}\n")
+    ctx = context(registry)
+    pts, sh = powertrain_shares(ctx, load_scenario(p), "car")
+    assert np.allclose(sh.sum(axis=1), 1.0) and (sh >= 0).all()
+    y = list(YEARS)
+    np.testing.assert_allclose(sh[y.index(2025)], sh[y.index(2024)])          # before logit_from: base shares
+    assert sh[y.index(2030), pts.index("ice-diesel")] == pytest.approx(sh[y.index(2024), pts.index("ice-diesel")])
+    # the powertrain whose cost rises most relative to the cheapest loses share
+    costs = choice_costs(registry, "car")
+    j = pts.index("bev")
+    rel_change = costs[1, j] / np.nanmin(costs[1]) - costs[0, j] / np.nanmin(costs[0])
+    moved = sh[y.index(2030), j] - sh[y.index(2024), j]
+    assert np.sign(moved) == -np.sign(rel_change) or abs(rel_change) < 1e-9
+    ds = run(p, registry=registry)
+    assert (ds["sales"].values >= 0).all()
+
+
+def test_batch_runs_vary_and_validate(registry):
+    from jalur.pathways.batch import run_batch
+    from jalur.pathways.scenario import ScenarioError
+
+    df = run_batch("bau", [{}, {"biodiesel_blend": {2030: 50}}], registry=registry)
+    t = df[df["variable"] == "Supply|Crude Palm Oil"].set_index("run")
+    assert t.loc[1, 2035] > t.loc[0, 2035]
+    base = run("bau", registry=registry, compact=True)
+    np.testing.assert_allclose(df[(df["run"] == 0) & (df["variable"] == "Emissions|CO2|Road|Tailpipe")].iloc[0, 3:]
+                               .to_numpy(float), base["Emissions|CO2|Road|Tailpipe"])
+    with pytest.raises(ScenarioError, match="variation run-0"):
+        run_batch("bau", [{"luc": "sometimes"}], registry=registry)

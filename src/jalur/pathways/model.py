@@ -289,12 +289,15 @@ def _logit_paths(ctx: Context, sc: Scenario, vclass: str, pts: list[str], base: 
     ref = np.nanmin(c, axis=1, keepdims=True)
     c0 = np.stack([np.interp([HIST_END + 1], anchors, costs[:, pts.index(p)])[0] if p in COST_PTS(ctx, vclass) else np.nan
                    for p in pts])
-    # utility change since the base year, per 10 % of the cheapest option's cost
+    # utility change since the base year, per 10 % of the cheapest option's cost; powertrains without a cost
+    # (not sold in the representative segment, or no energy price) keep their base share
     du = -spec.logit_scale * (c - c0[None, :]) / (0.1 * ref)
-    logs = np.log(np.clip(base, 1e-6, None))[None, :] + np.nan_to_num(du, nan=-50.0)
-    w = np.exp(logs - logs.max(axis=1, keepdims=True))
-    w = np.where(np.isnan(c), 0.0, w)
-    out = w / w.sum(axis=1, keepdims=True)
+    costed = ~np.isnan(c0)
+    logs = np.log(np.clip(base, 1e-9, None))[None, :] + np.where(costed[None, :], np.nan_to_num(du), 0.0)
+    w = np.where(costed[None, :] & (base[None, :] > 0), np.exp(logs - logs.max(axis=1, keepdims=True)), 0.0)
+    free = base[costed].sum()                                          # share the choice model redistributes
+    out = np.where(costed[None, :], w / np.where(w.sum(axis=1, keepdims=True) > 0, w.sum(axis=1, keepdims=True), 1) * free,
+                   base[None, :])
     early = fy < spec.logit_from
     out[early] = base
     for p, tgt in spec.targets.items():  # explicit targets still apply on top of the choice model

@@ -17,7 +17,6 @@ from jalur import datasets
 from jalur.charts import figure_to_png, series_figure
 from jalur.datasets import Registry
 from jalur.errors import InputError
-from jalur.io import atomic_write_text
 from jalur.pathways.iamc import CARRIER_LABEL, CLASS_LABEL, PT_LABEL, to_iamc
 
 SUMMARY_YEARS = (2024, 2030, 2040, 2050, 2060)

@@ -611,7 +611,6 @@ def lifecycle(segments=None, powertrains=None, fuels=None, years=None, regions=N
 
 def _to_dataset(res, cases, ys, rs, opt, reg, samples, seed, keep_samples) -> xr.Dataset:
     stages = res["stages"]
-    S = stages.shape[0]
     total = stages.sum(axis=-1, keepdims=True)
     full = np.concatenate([stages, total], axis=-1)              # (S, C, Y, R, stage)
     life_t = full[..., -1] * (res["lifetime_km"] * res["divisor"])[:, :, None, None] / 1e6

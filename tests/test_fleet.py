@@ -202,3 +202,44 @@ def test_batch_runs_vary_and_validate(registry):
                                .to_numpy(float), base["Emissions|CO2|Road|Tailpipe"])
     with pytest.raises(ScenarioError, match="variation run-0"):
         run_batch("bau", [{"luc": "sometimes"}], registry=registry)
+
+
+@pytest.mark.parametrize("spec", [
+    "{model: logistic, midpoint: 12, steepness: 0.4}",
+    "{model: weibull, shape: 2.0, scale: 10}",
+    "{model: life-table, table: [1, 0.98, 0.95, 0.9, 0.8, 0.6, 0.4, 0.2, 0.1, 0.0]}",
+])
+def test_survival_model_is_selectable(registry, tmp_path, spec):
+    p = tmp_path / "s.yaml"
+    p.write_text(f"name: s\nextends: bau\nlevers:\n  survival:\n    motorcycle: {spec}\n")
+    ds = run(p, registry=registry)
+    base = run("bau", registry=registry)
+    mc = ds["class"].values == "motorcycle"
+    # shorter lives than the data's Weibull (scale 15 years): fewer motorcycles in use
+    assert ds["stock"].values[mc].sum(axis=0)[-1] < base["stock"].values[mc].sum(axis=0)[-1]
+    sv = ds["stock_vintage"].values[mc]
+    assert (sv >= -1e-9).all()
+
+
+def test_bad_survival_spec(tmp_path):
+    from jalur.pathways.scenario import ScenarioError, load_scenario
+
+    p = tmp_path / "s.yaml"
+    p.write_text("name: s\nlevers:\n  survival:\n    car: {model: weibull, shape: 2}\n")
+    with pytest.raises(ScenarioError, match="needs scale"):
+        load_scenario(p)
+    p.write_text("name: s\nlevers:\n  survival:\n    car: {model: life-table, table: [1, 0.5, 0.7]}\n")
+    with pytest.raises(ScenarioError, match="never rises"):
+        load_scenario(p)
+
+
+def test_choice_model_tax_settings_reach_the_costs(registry):
+    from jalur.pathways.model import choice_costs
+
+    ctx = context(registry)
+    pts = list(dict.fromkeys(ctx.combos[ctx.combos["class"] == "car"]["powertrain"]))
+    base = choice_costs(registry, "car")
+    s2 = choice_costs(registry, "car", 0.08, "retail", "2026-01-01")
+    h = pts.index("hev")
+    assert s2[1, h] > base[1, h]            # second-stage PPnBM raises hybrid costs from 2026 (2030 shown)
+    assert s2[0, h] == pytest.approx(base[0, h])   # 2025: not yet in force

@@ -35,7 +35,7 @@ from jalur._version import __version__
 from jalur.datasets import Registry
 from jalur.errors import InputError
 from jalur.fleet.ownership import OwnershipFit, fit_gompertz
-from jalur.fleet.survival import SurvivalFit, fit_survival, weibull_survival
+from jalur.fleet.survival import SURVIVAL_MODELS, SurvivalFit, fit_survival, weibull_survival
 from jalur.pathways.scenario import CLASSES, Scenario, load_scenario
 from jalur.vehicle.catalog import DEFAULT_FUEL, POWERTRAIN_CARRIER, resolve_fuel
 from jalur.vehicle.fuels import annual_mandate, energy_share
@@ -153,23 +153,41 @@ def context(reg: Registry) -> Context:
                                 _fleet_param(reg, "weibull_scale", k, "year"))
         ctx.active_surv[k] = surv
         ctx.km_decline[k] = _fleet_param(reg, "km_decline_per_year", k, "1/year")
-        g = _growth_for_mean_age(surv, _fleet_param(reg, "initial_mean_age", k, "year"))
-        ctx.init_growth[k] = g
-        # active stock at end-2010: BPS registered stock scaled by active/registered survival at that age profile
-        reg_curve = ctx.registered_fit[k].curve(ages)
-        w = (1 + g) ** (-ages.astype(float))
-        active0 = b[0] * float((w * surv).sum() / (w * reg_curve).sum())
-        prof = active0 * (w * surv) / (w * surv).sum()
-        ctx.init_profile[k] = prof
-        F = cohort_factors(surv)
-        n0 = _initial_cohorts(prof)
-        first = int(YEARS[0] - VINTAGES[0])
-        n0[first + 1 : first + len(s)] = s[1:]
-        ctx.active_hist[k] = (n0[:, None] * F).sum(axis=0)[: len(hist_years)]
+        ctx.init_growth[k] = _growth_for_mean_age(surv, _fleet_param(reg, "initial_mean_age", k, "year"))
+        ctx.init_profile[k], ctx.active_hist[k] = _active_setup(ctx, k, surv)
         ctx.saturation[k] = _fleet_param(reg, "ownership_saturation", k, "1")
         ctx.max_step[k] = _fleet_param(reg, "max_sales_change", k, "1/year")
     reg.__dict__["_jalur_fleet_context"] = ctx
     return ctx
+
+
+def _active_setup(ctx: Context, k: str, surv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """End-2010 active fleet by age, and the active stock 2010-2024 it and the sales history give.
+
+    The end-2010 active fleet is BPS's registered stock scaled by the ratio of active to registered survival
+    over the steady-growth age profile of the class's initial mean age.
+    """
+    ages = np.arange(MAX_AGE)
+    g = ctx.init_growth[k]
+    w = (1 + g) ** (-ages.astype(float))
+    reg_curve = ctx.registered_fit[k].curve(ages)
+    active0 = ctx.bps_stock[k][0] * float((w * surv).sum() / (w * reg_curve).sum())
+    prof = active0 * (w * surv) / (w * surv).sum()
+    hist = ctx.hist_sales[k]
+    n0 = _initial_cohorts(prof)
+    first = int(YEARS[0] - VINTAGES[0])
+    n0[first + 1 : first + len(hist)] = hist[1:]
+    return prof, (n0[:, None] * cohort_factors(surv)).sum(axis=0)[: len(hist)]
+
+
+def survival_curve(spec) -> np.ndarray:
+    """Survival by age 0..MAX_AGE-1 from a scenario's ``survival`` entry (weibull, logistic or life-table)."""
+    ages = np.arange(MAX_AGE)
+    if spec.model == "life-table":
+        t = np.asarray(spec.table, dtype=float)
+        return np.concatenate([t, np.zeros(max(0, MAX_AGE - len(t)))])[:MAX_AGE]
+    fn, names = SURVIVAL_MODELS[spec.model]
+    return fn(ages, *(getattr(spec, n) for n in names))
 
 
 def cohort_factors(surv: np.ndarray, scrap: np.ndarray | None = None) -> np.ndarray:
@@ -281,7 +299,7 @@ def powertrain_shares(ctx: Context, sc: Scenario, vclass: str) -> tuple[list[str
 def _logit_paths(ctx: Context, sc: Scenario, vclass: str, pts: list[str], base: np.ndarray, fy: np.ndarray,
                  spec) -> np.ndarray:
     """Logit shares on levelised cost, calibrated to reproduce the 2024 shares (preference terms)."""
-    costs = choice_costs(ctx.reg, vclass)                              # (len(anchor years), P) Rp/km
+    costs = choice_costs(ctx.reg, vclass, spec.discount_rate, spec.price_basis, spec.scheme2_from)  # Rp/km
     anchors = np.array(CHOICE_YEARS, dtype=float)
     c = np.stack([np.interp(fy, anchors, costs[:, pts.index(p)]) if p in COST_PTS(ctx, vclass) else np.full(len(fy), np.nan)
                   for p in pts], axis=1)
@@ -313,10 +331,18 @@ def COST_PTS(ctx: Context, vclass: str) -> list[str]:  # noqa: N802 - small help
     return list(ctx.combos[ctx.combos["segment"] == seg]["powertrain"])
 
 
-def choice_costs(reg: Registry, vclass: str) -> np.ndarray:
-    """Levelised cost [Rp/km] of each powertrain of the class's representative segment at CHOICE_YEARS."""
+def choice_costs(reg: Registry, vclass: str, discount_rate: float = 0.08, price_basis: str = "retail",
+                 scheme2_from: str | None = None) -> np.ndarray:
+    """Levelised cost [Rp/km] of each powertrain of the class's representative segment at CHOICE_YEARS.
+
+    Taxes and incentives follow the policy engine for each year (with the PPnBM second stage from
+    *scheme2_from*, if given).
+    """
+    import datetime as dt
+
     cache = reg.__dict__.setdefault("_jalur_choice_costs", {})
-    if vclass not in cache:
+    key = (vclass, discount_rate, price_basis, scheme2_from)
+    if key not in cache:
         from jalur.policy.tco import tco
 
         ctx = context(reg)
@@ -324,12 +350,14 @@ def choice_costs(reg: Registry, vclass: str) -> np.ndarray:
         seg = CHOICE_SEGMENT[vclass]
         out = np.full((len(CHOICE_YEARS), len(pts)), np.nan)
         for i, y in enumerate(CHOICE_YEARS):
-            df = tco(seg, y, registry=reg).set_index("powertrain")
+            s2 = dt.date.fromisoformat(scheme2_from) if scheme2_from else None
+            df = tco(seg, y, registry=reg, discount_rate=discount_rate, price_basis=price_basis,
+                     scheme2_from=s2).set_index("powertrain")
             for j, p in enumerate(pts):
                 if p in df.index:
                     out[i, j] = df.loc[p, "rp_per_km"]
-        cache[vclass] = out
-    return cache[vclass]
+        cache[key] = out
+    return cache[key]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -475,15 +503,20 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     init: dict[str, np.ndarray] = {}
     ages = np.arange(MAX_AGE)
     first = int(YEARS[0] - VINTAGES[0])
+    active_surv, init_profile, active_hist = dict(ctx.active_surv), dict(ctx.init_profile), dict(ctx.active_hist)
+    for k, spec in lv.survival.items():
+        if k in ctx.classes:
+            active_surv[k] = survival_curve(spec)
+            init_profile[k], active_hist[k] = _active_setup(ctx, k, active_surv[k])
     for k in ctx.classes:
         sc_rate = np.zeros((Y, MAX_AGE))
         if k in lv.scrappage:
             s_ = lv.scrappage[k]
             yrs = (YEARS >= s_.start) & (YEARS <= s_.end)
             sc_rate[np.ix_(yrs, ages >= s_.min_age)] = s_.rate / 100.0
-        F = cohort_factors(ctx.active_surv[k], sc_rate)
+        F = cohort_factors(active_surv[k], sc_rate)
         factors[k] = F
-        n0 = _initial_cohorts(ctx.init_profile[k])
+        n0 = _initial_cohorts(init_profile[k])
         init[k] = n0.copy()
         hist = ctx.hist_sales[k]
         ksales = np.concatenate([hist, np.zeros(Y - len(hist))])
@@ -495,10 +528,10 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
             fut = YEARS > HIST_END
             ksales[fut] = np.interp(YEARS[fut], np.concatenate([[HIST_END], ys]), np.concatenate([[hist[-1]], vals]))
         else:
-            own = ctx.active_hist[k] / pop[:hist_n]
+            own = active_hist[k] / pop[:hist_n]
             try:
                 fit = fit_gompertz(income[:hist_n], own, ctx.saturation[k])
-                anchor = ctx.active_hist[k][-1] / (fit(income[hist_n - 1]) * pop[hist_n - 1])
+                anchor = active_hist[k][-1] / (fit(income[hist_n - 1]) * pop[hist_n - 1])
                 target = fit(income) * pop * anchor
                 ownership[k] = {"model": "gompertz", **vars(fit), "anchor": anchor}
             except ValueError as exc:
@@ -564,7 +597,7 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     for k in ctx.classes:
         idx = np.flatnonzero(cls == k)
         d = ctx.km_decline[k]
-        surv = ctx.active_surv[k]
+        surv = active_surv[k]
         rel = (1.0 - d) ** np.arange(MAX_AGE)
         k0 = ci.life_km[0, idx] / float((surv * rel).sum())                             # km in the first year
         growth = lv.km_growth.get(k, 0.0) / 100.0

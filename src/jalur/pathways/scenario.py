@@ -68,6 +68,22 @@ class ClassShares(Strict):
     residual: str | None = Field(None, description="powertrain taking the share the targets leave")
     logit_scale: float = Field(1.0, gt=0, description="logit: cost sensitivity, per 10 % cost difference")
     logit_from: int = Field(2026, description="logit: first year the choice model sets the shares")
+    discount_rate: float = Field(0.08, ge=0, lt=1, description="logit: discount rate of the cost of ownership")
+    price_basis: Literal["retail", "market"] = Field("retail", description="logit: energy prices seen by buyers")
+    scheme2_from: str | None = Field(None, description="logit: date (YYYY-MM-DD) the PPnBM second stage starts")
+
+    @field_validator("scheme2_from")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        if v is not None:
+            import datetime as dt
+
+            try:
+                dt.date.fromisoformat(str(v))
+            except ValueError:
+                raise ValueError(f"{v!r} is not a date (YYYY-MM-DD)") from None
+            return str(v)
+        return v
 
     @field_validator("targets")
     @classmethod
@@ -84,6 +100,29 @@ class ClassShares(Strict):
         if v is not None and v not in POWERTRAINS:
             raise ValueError(f"unknown powertrain {v!r}; allowed: {', '.join(POWERTRAINS)}")
         return v
+
+
+class Survival(Strict):
+    """A survival curve for one class, replacing the data's Weibull curve."""
+
+    model: Literal["weibull", "logistic", "life-table"]
+    shape: float | None = Field(None, gt=0, description="weibull: shape k")
+    scale: float | None = Field(None, gt=0, description="weibull: scale λ [year]")
+    midpoint: float | None = Field(None, gt=0, description="logistic: age at which half are gone [year]")
+    steepness: float | None = Field(None, gt=0, description="logistic: steepness [1/year]")
+    table: list[float] | None = Field(None, description="life-table: share surviving at age 0, 1, 2, ...")
+
+    @model_validator(mode="after")
+    def _params(self) -> "Survival":
+        need = {"weibull": ("shape", "scale"), "logistic": ("midpoint", "steepness"), "life-table": ("table",)}[self.model]
+        missing = [n for n in need if getattr(self, n) is None]
+        if missing:
+            raise ValueError(f"survival model {self.model!r} needs {', '.join(missing)}")
+        if self.table is not None:
+            t = self.table
+            if not t or abs(t[0] - 1.0) > 1e-9 or any(b > a + 1e-12 for a, b in zip(t, t[1:])) or min(t) < 0:
+                raise ValueError("a life table starts at 1 (age 0) and never rises or falls below 0")
+        return self
 
 
 class Scrappage(Strict):
@@ -115,6 +154,7 @@ class Levers(Strict):
     km_growth: dict[str, float] = Field(default_factory=dict, description="class -> %/year change in km per vehicle")
     phev_utility_factor: float | None = Field(None, ge=0, le=100, description="% of PHEV km on electricity")
     scrappage: dict[str, Scrappage] = Field(default_factory=dict)
+    survival: dict[str, Survival] = Field(default_factory=dict, description="class -> survival curve of the active fleet")
     population: str = "un-wpp-2024-medium"
     gdp: str = "trend-estimate"
     gdp_growth: float = Field(1.0, ge=0, le=3, description="multiplier on projected GDP growth")
@@ -125,7 +165,7 @@ class Levers(Strict):
     oil_import_price: dict[str, float] = Field(default_factory=dict,
                                                description="gasoline/diesel -> USD per kL (default: data)")
 
-    @field_validator("ice_phaseout", "km_growth", "total_sales", "segment_shares", "sales_shares", "scrappage")
+    @field_validator("ice_phaseout", "km_growth", "total_sales", "segment_shares", "sales_shares", "scrappage", "survival")
     @classmethod
     def _classes(cls, v: dict) -> dict:
         for k in v:

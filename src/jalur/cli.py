@@ -259,8 +259,9 @@ def vehicle_lca(
         fuels = sorted({DEFAULT_FUEL[c.powertrain] for c in build_cases(reg, segment, powertrain)})
     ds = lifecycle(segment, powertrain, fuels, [year], [region], samples=samples, seed=seed, overrides=override, **opts)
     if fuel is None:  # keep each powertrain's own default fuel only
-        keep = [i for i, (p, f) in enumerate(zip(ds["powertrain"].values, ds["fuel"].values)) if DEFAULT_FUEL[p] == f]
-        ds = ds.isel(case=keep)
+        from jalur.vehicle.lifecycle import default_fuel_only
+
+        ds = default_fuel_only(ds)
     rec = to_records(ds)
     if fmt != Format.table:
         render(rec, fmt)

@@ -179,7 +179,7 @@ def _workbook(path: Path, iamc: pd.DataFrame, summ: pd.DataFrame, prov: dict, ca
         "item": ["jalur version", "data version", "scenario", "title", "scenario file", "created by",
                  "units", "sheets"],
         "value": [prov["jalur_version"], prov["data_version"], prov["scenario"]["name"], prov["scenario"]["title"],
-                  prov["scenario"]["file"], "jalur run (https://pypi.org/project/jalur is not published; see README)",
+                  prov["scenario"]["file"], "jalur run (see the project README)",
                   "each row's unit column; GHG in CO2e, IPCC AR6 GWP100",
                   "Summary, IAMC (all variables), Stock, Sales, Energy, Emissions, Upstream, Calibration, Sources"],
     })

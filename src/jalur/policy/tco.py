@@ -34,7 +34,7 @@ from jalur.datasets import Registry
 from jalur.errors import InputError
 from jalur.policy.ppnbm import VehicleSpec, assess
 from jalur.vehicle.catalog import DEFAULT_FUEL, POWERTRAIN_CARRIER
-from jalur.vehicle.lifecycle import REFERENCE_YEAR, lifecycle
+from jalur.vehicle.lifecycle import REFERENCE_YEAR, default_fuel_only, lifecycle
 
 CLASS_CATEGORY = {"car": "passenger-lt10", "motorcycle": "motorcycle", "bus": "bus", "truck": "truck"}
 GROUP = {"ice-gasoline": "ice", "ice-diesel": "ice", "ffv": "ice", "cng": "ice", "mhev": "hybrid", "hev": "hybrid",
@@ -201,8 +201,7 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
     pts = list(dict.fromkeys(c.powertrain for c in cases))
     fuels = sorted({DEFAULT_FUEL[p] for p in pts})
     ds = lifecycle(segment, pts, fuels, [year], [region], registry=reg, **lca_options)
-    keep = [i for i, (p, f) in enumerate(zip(ds["powertrain"].values, ds["fuel"].values)) if DEFAULT_FUEL[p] == f]
-    ds = ds.isel(case=keep)
+    ds = default_fuel_only(ds)
     vclass = str(ds["class"].values[0])
     vpt = reg.table("vehicle-parameters")
     gap = _param(reg, "type_approval_gap", vclass, "1")

@@ -668,6 +668,14 @@ def to_records(ds: xr.Dataset) -> pd.DataFrame:
     return df[keep]
 
 
+def default_fuel_only(ds: xr.Dataset) -> xr.Dataset:
+    """The cases of a :func:`lifecycle` result that run on their powertrain's default fuel."""
+    from jalur.vehicle.catalog import DEFAULT_FUEL
+
+    keep = [i for i, (p, f) in enumerate(zip(ds["powertrain"].values, ds["fuel"].values)) if DEFAULT_FUEL[p] == f]
+    return ds.isel(case=keep)
+
+
 def options_from(**kw: Any) -> Options:
     """An :class:`Options` from keyword arguments, ignoring None values (CLI helper)."""
     return replace(Options(), **{k: v for k, v in kw.items() if v is not None})

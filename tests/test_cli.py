@@ -235,13 +235,21 @@ def test_failed_run_leaves_no_half_written_folder(capsys, tmp_path, monkeypatch)
     assert [p.name for p in tmp_path.iterdir()] == []
 
 
-def test_run_replaces_an_old_folder_atomically(capsys, tmp_path):
+def test_run_replaces_only_its_own_folder(capsys, tmp_path):
     out = tmp_path / "res"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
+    code, _, _ = run(capsys, "run", "bau", "--out", str(out))
+    (out / "stale.txt").write_text("left from an older run")
     code, _, _ = run(capsys, "run", "bau", "--out", str(out))
     assert code == 0 and not (out / "stale.txt").exists() and (out / "iamc.csv").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_run_refuses_a_folder_with_user_files(capsys, tmp_path):
+    (tmp_path / "thesis.docx").write_text("precious")
+    code, _, err = run(capsys, "run", "bau", "--out", str(tmp_path))
+    assert code == 2 and "files that jalur did not write" in " ".join(err.split())
+    assert (tmp_path / "thesis.docx").read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["thesis.docx"]
 
 
 def test_run_user_scenario_file_and_bad_one(capsys, tmp_path):
@@ -273,6 +281,8 @@ def test_compare_writes_wedges(capsys, tmp_path):
         assert (out / f).exists()
     code, _, err = run(capsys, "compare", "bau")
     assert code == 2 and "at least two scenarios" in err
+    code, _, err = run(capsys, "compare", "bau", "bau")
+    assert code == 2 and "two scenarios are named 'bau'" in err
 
 
 def test_calibrate_summary(capsys):

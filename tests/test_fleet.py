@@ -136,22 +136,25 @@ def _one_vehicle(segment, powertrain, year):
     ("mc-scooter", "bev", "electricity"),
 ])
 def test_one_vehicle_fleet_reproduces_the_vehicle_engine(registry, tmp_path, segment, powertrain, fuel):
-    # a flat grid and flat losses, so that averaging over years of use cannot differ between the engines
-    rows = "".join(f"    - {{region: national, scenario: current-policies, year: {y}, basis: life-cycle, value: 700, "
-                   f"unit: g CO2e/kWh, source_id: flat}}\n" for y in range(2025, 2061, 5))
-    rows_h = "".join(f"    - {{region: national, scenario: historical, year: {y}, basis: life-cycle, value: 700, "
-                     f"unit: g CO2e/kWh, source_id: flat}}\n" for y in range(2015, 2025))
-    loss = "".join(f"    - {{region: national, year: {y}, value: 8, unit: '%', source_id: flat}}\n"
-                   for y in sorted(set(registry.table("grid-losses").where(region="national").frame["year"])))
+    # a flat grid (every region) and flat losses, and B40 in every year since 2010, so that averaging over the
+    # years of use cannot differ between the engines (the fleet weights years by km, the engine evenly)
+    regions = ["national", "jamali", "sumatera", "kalimantan", "sulawesi", "nusa-tenggara", "maluku-papua"]
+    grid = "".join(f"    - {{region: {r}, scenario: {sc}, year: {y}, basis: life-cycle, value: 700, unit: g CO2e/kWh, "
+                   f"source_id: flat}}\n" for r in regions
+                   for sc, ys in (("historical", range(2015, 2025)), ("current-policies", range(2025, 2061, 5)))
+                   for y in ys)
+    losses = registry.table("grid-losses").frame
+    loss = "".join(f"    - {{region: {r}, year: {y}, value: 8, unit: '%', source_id: flat}}\n"
+                   for r, y in zip(losses["region"], losses["year"]))
+    blend = "".join(f"    - {{component: biodiesel, effective_date: '{d}', value: 40, unit: '%', source_id: flat, "
+                    f"status: superseded}}\n" for d in registry.table("blend-mandates").where(component="biodiesel")
+                    .frame["effective_date"] if d < "2025-01-01")
     ov = tmp_path / "flat.yaml"
-    ov.write_text("sources:\n  - {id: flat, citation: 'test: flat grid'}\ntables:\n  grid-intensity:\n" + rows + rows_h
-                  + "  grid-losses:\n" + loss)
+    ov.write_text("sources:\n  - {id: flat, citation: 'test: flat grid and B40'}\ntables:\n  grid-intensity:\n" + grid
+                  + "  grid-losses:\n" + loss + "  blend-mandates:\n" + blend)
     reg = registry.with_overrides([ov])
-    # and a constant B40 blend, since the fleet weights years by km while the engine weights them evenly
-    sc = tmp_path / "flat-b40.yaml"
-    sc.write_text("name: flat-b40\nextends: bau\nlevers:\n  biodiesel_blend: {2010: 40}\n  ethanol_blend: {2010: 0}\n")
     vintage = 2016
-    fleet = run(sc, registry=reg, sales=_one_vehicle(segment, powertrain, vintage), initial_stock="none")
+    fleet = run("bau", registry=reg, sales=_one_vehicle(segment, powertrain, vintage), initial_stock="none")
     sel = (fleet["segment"].values == segment) & (fleet["powertrain"].values == powertrain)
     total_fleet = float(fleet["emissions_case"].values[sel].sum())
     km_fleet = float(fleet["vkm"].values[sel].sum())

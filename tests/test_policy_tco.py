@@ -92,7 +92,7 @@ def test_npv_and_price_helpers(registry):
 @pytest.mark.parametrize("kw,message", [
     (dict(price_basis="black"), "allowed: retail, market"),
     (dict(discount_rate=-0.1), "discount_rate must be within 0..1"),
-    (dict(year=2019), "outside 2021..2060"),
+    (dict(year=2021), "outside 2022..2060"),
     (dict(gasoline_product="avtur"), "allowed: pertalite, pertamax"),
 ])
 def test_bad_input(registry, kw, message):

@@ -523,9 +523,7 @@ def compare_cmd(
     override: Optional[list[Path]] = OverrideOpt,
 ) -> None:
     """Scenarios side by side: key variables and emission wedges against the first scenario."""
-    import os
     import shutil
-    import tempfile
 
     from jalur.charts import figure_to_png
     from jalur.pathways.compare import compare_table, wedge_figure, wedges
@@ -541,15 +539,19 @@ def compare_cmd(
         task = prog.add_task("running scenarios", total=len(scenarios))
         for s_ in scenarios:
             ds = run(s_, registry=reg)
-            runs[ds.attrs["scenario"]] = ds
+            name = ds.attrs["scenario"]
+            if name in runs:
+                raise InputError(f"two scenarios are named {name!r} (from {runs[name].attrs['scenario_file']} and "
+                                 f"{ds.attrs['scenario_file']}); compare scenarios with different names")
+            runs[name] = ds
             prog.advance(task)
     names = list(runs)
     table = compare_table(runs)
     render(table, fmt, title="Scenarios compared (Indonesia)", caption=f"jalur {__version__}, data {reg.data_version}")
     if out_dir is not None:
-        out = Path(out_dir).resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+        from jalur.pathways.outputs import commit_out_dir, prepare_out_dir
+
+        out, tmp = prepare_out_dir(out_dir)
         try:
             table.to_csv(tmp / "compare.csv", index=False)
             w = pd.concat({n: wedges(runs[names[0]], runs[n], quantity) for n in names[1:]}, names=["scenario", "year"])
@@ -560,10 +562,7 @@ def compare_cmd(
             (tmp / "provenance.json").write_text(json.dumps({
                 "jalur_version": __version__, "data_version": reg.data_version, "scenarios": names,
                 "overrides": reg.provenance()["overrides"]}, indent=1), encoding="utf-8")
-            os.chmod(tmp, 0o755)
-            if out.exists():
-                shutil.rmtree(out)
-            os.replace(tmp, out)
+            commit_out_dir(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -583,11 +582,12 @@ def scenario_list(fmt: Format = FormatOpt) -> None:
 
 
 @scenario_app.command("show")
-def scenario_show(name: str = typer.Argument(..., help="Built-in name or YAML file.")) -> None:
+def scenario_show(name: str = typer.Argument(..., help="Built-in name or YAML file."),
+                  override: Optional[list[Path]] = OverrideOpt) -> None:
     """A scenario's description, sources and every lever (after `extends` is resolved)."""
     from jalur.pathways.scenario import load_scenario
 
-    reg = datasets.load()
+    reg = datasets.load(override)
     sc = load_scenario(name, known_sources=set(reg.sources.index))
     out.print(f"[bold]{sc.name}[/bold]: {sc.title}")
     if sc.title_id:
@@ -603,12 +603,13 @@ def scenario_show(name: str = typer.Argument(..., help="Built-in name or YAML fi
 
 
 @scenario_app.command("check")
-def scenario_check(path: Path = typer.Argument(..., help="Scenario YAML file.")) -> None:
+def scenario_check(path: Path = typer.Argument(..., help="Scenario YAML file."),
+                   override: Optional[list[Path]] = OverrideOpt) -> None:
     """Validate a scenario file (schema, sources, and a trial run); exit 0 only if it is valid."""
     from jalur.pathways.model import run
     from jalur.pathways.scenario import load_scenario
 
-    reg = datasets.load()
+    reg = datasets.load(override)
     sc = load_scenario(path, known_sources=set(reg.sources.index))
     run(sc, registry=reg)
     out.print(f"ok: scenario {sc.name} ({path}) is valid and runs")

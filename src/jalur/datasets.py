@@ -463,9 +463,8 @@ class Table:
         mask = np.ones(len(self.frame), dtype=bool)
         for col, want in conditions.items():
             if col not in self.frame.columns:
-                raise UnknownKeyError(
-                    f"table '{self.name}' has no column {col!r}; columns: {', '.join(self.schema.columns)}"
-                )
+                cols = [c for c in self.frame.columns if not c.startswith("_")]
+                raise UnknownKeyError(f"table '{self.name}' has no column {col!r}; columns: {', '.join(cols)}")
             wants = [str(w) for w in want] if isinstance(want, (list, tuple, set)) else [str(want)]
             mask &= self.frame[col].astype(str).isin(wants).to_numpy()
         return Table(self.schema, self.frame[mask])
@@ -516,7 +515,8 @@ class OverrideRecord:
 class Registry:
     """All validated tables with their sources; what models read their numbers from.
 
-    Use :func:`load` to get one.
+    Use :func:`load` to get one. Treat a registry as read-only: models cache what they derive from it on the
+    object, so change data through override files (:meth:`with_overrides`), which make a new registry.
     """
 
     def __init__(self, tables: dict[str, Table], sources: pd.DataFrame, version: str,
@@ -525,6 +525,10 @@ class Registry:
         self.sources = sources
         self.data_version = version
         self.overrides = overrides or []
+
+    def __getstate__(self) -> dict:
+        """Pickle without the caches models attach to the registry (they are rebuilt on use)."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_jalur")}
 
     def names(self) -> list[str]:
         """Names of all tables, sorted."""

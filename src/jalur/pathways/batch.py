@@ -33,8 +33,7 @@ def vary(base: Scenario, changes: dict[str, Any], name: str) -> Scenario:
 
 
 def _worker(args) -> list[tuple]:
-    reg_overrides, base, chunk = args
-    reg = datasets.load(reg_overrides)
+    reg, base, chunk = args
     out = []
     for i, changes in chunk:
         res = run(vary(base, changes, f"run-{i}"), registry=reg, compact=True)
@@ -75,9 +74,8 @@ def run_batch(base: str | Scenario, variations: Iterable[dict[str, Any]], *, reg
                 progress(len(results))
     else:
         chunks = [items[w::workers] for w in range(workers)]
-        ovs = [o["file"] for o in reg.provenance()["overrides"]]
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            for part in ex.map(_worker, [(ovs, sc, c) for c in chunks if c]):
+        with ProcessPoolExecutor(max_workers=workers) as ex:  # each worker gets this registry (pickled, no caches)
+            for part in ex.map(_worker, [(reg, sc, c) for c in chunks if c]):
                 for i, res in part:
                     results[i] = res
                 if progress:

@@ -58,6 +58,7 @@ def to_iamc(ds: xr.Dataset) -> pd.DataFrame:
     for c, cl in CARRIER_LABEL.items():
         add(nat, f"Final Energy|Road|{cl}", "PJ/yr", fe.sel(carrier=c).values / 1e9)
     add(nat, "Electricity|Road", "TWh/yr", ds["electricity_region"].values.sum(axis=0) / 1e9)
+    add(nat, "Electricity|Road|Hydrogen Production", "TWh/yr", ds["electricity_h2"].values / 1e9)
     gen = ds["generation"]
     add(nat, "Electricity|Road|Share of Generation", "%",
         100 * ds["electricity_region"].values.sum(axis=0) / 1e9 / gen.sel(grid="national").values)

@@ -36,7 +36,7 @@ from jalur.datasets import Registry
 from jalur.errors import InputError
 from jalur.fleet.ownership import OwnershipFit, fit_gompertz
 from jalur.fleet.survival import SURVIVAL_MODELS, SurvivalFit, fit_survival, weibull_survival
-from jalur.pathways.scenario import CLASSES, Scenario, load_scenario
+from jalur.pathways.scenario import CLASSES, Scenario, ScenarioError, load_scenario
 from jalur.vehicle.catalog import DEFAULT_FUEL, POWERTRAIN_CARRIER, resolve_fuel
 from jalur.vehicle.fuels import annual_mandate, energy_share
 from jalur.vehicle.grid import interpolation_weights
@@ -262,36 +262,48 @@ def powertrain_shares(ctx: Context, sc: Scenario, vclass: str) -> tuple[list[str
                          f"powertrains: {', '.join(pts)}")
     fy = YEARS[fut]
     paths = np.tile(base, (fut.sum(), 1))
+    r = pts.index(residual)
+    where = f"{sc.path}: levers.sales_shares.{vclass}"
     if method == "logit":
         paths = _logit_paths(ctx, sc, vclass, pts, base, fy, spec)
-    elif spec:
+    elif spec and spec.targets:
+        targeted = []
         for p, tgt in spec.targets.items():
             if p not in pts:
-                raise InputError(f"scenario {sc.name}: sales_shares.{vclass}.targets: powertrain {p!r} does not "
-                                 f"exist for class {vclass}; powertrains: {', '.join(pts)}")
+                raise ScenarioError(f"{where}.targets: powertrain {p!r} is not sold in class {vclass}; "
+                                    f"powertrains: {', '.join(pts)}")
             paths[:, pts.index(p)] = _interp_targets(HIST_END, base[pts.index(p)], tgt, fy, method)
-    # phase-out
+            targeted.append(pts.index(p))
+        total = paths[:, targeted].sum(axis=1)
+        if (total > 1.0 + 1e-9).any():
+            i = int(np.argmax(total))
+            parts = ", ".join(f"{pts[j]} {100 * paths[i, j]:.1f}" for j in targeted if paths[i, j] > 0)
+            raise ScenarioError(f"{where}: the targets add up to {100 * total[i]:.1f} % in {int(fy[i])} ({parts}); "
+                                "they may not exceed 100 %")
+        # the powertrains without targets share what is left in proportion to their 2024 shares
+        # (all of it to the residual if none of them was sold)
+        free = [j for j in range(len(pts)) if j not in targeted]
+        w = base[free].copy()
+        if w.sum() <= 0 and r in free:
+            w[free.index(r)] = 1.0
+        w = w / w.sum() if w.sum() > 0 else w
+        paths[:, free] = (1.0 - total)[:, None] * w[None, :]
+    # phase-out: those powertrains sell nothing from that year; their share goes to the residual, or to the
+    # other powertrains in proportion if the residual is phased out too
     end = sc.levers.ice_phaseout.get(vclass)
     if end is not None:
-        for p in sc.levers.phaseout_powertrains:
-            if p in pts:
-                paths[fy >= end, pts.index(p)] = 0.0
-    # residual takes what is left; if targets overshoot, scale the others down
-    r = pts.index(residual)
-    phased = end is not None and residual in sc.levers.phaseout_powertrains
-    others = np.delete(np.arange(len(pts)), r)
-    total_other = paths[:, others].sum(axis=1)
-    scale = np.where(total_other > 1.0, 1.0 / np.where(total_other > 0, total_other, 1.0), 1.0)
-    paths[:, others] *= scale[:, None]
-    paths[:, r] = np.clip(1.0 - paths[:, others].sum(axis=1), 0.0, 1.0)
-    if phased:
         gone = fy >= end
-        paths[gone, r] = 0.0
-        s = paths[gone].sum(axis=1, keepdims=True)
-        if (s <= 0).any():
-            raise InputError(f"scenario {sc.name}: after the {vclass} ICE phase-out in {end} no powertrain has sales; "
-                             "give targets for the others or another residual")
-        paths[gone] /= s
+        out_idx = [pts.index(p) for p in sc.levers.phaseout_powertrains if p in pts]
+        lost = paths[np.ix_(gone, out_idx)].sum(axis=1)
+        paths[np.ix_(gone, out_idx)] = 0.0
+        if r not in out_idx:
+            paths[gone, r] += lost
+        else:
+            s_ = paths[gone].sum(axis=1, keepdims=True)
+            if (s_ <= 0).any():
+                raise ScenarioError(f"{where}: after the ICE phase-out in {end} no powertrain of {vclass} has sales; "
+                                    "give targets for the others or another residual")
+            paths[gone] /= s_
     shares[fut] = paths
     return pts, shares
 
@@ -378,7 +390,7 @@ def _engine_inputs(reg: Registry, luc: str, fame: str, uf: float | None, hydroge
     st = SampledTables(reg, space, make_design(space))
     ci = case_inputs(st, cases, opt)
     ff = fuel_factors(st, cases, opt)
-    grid = _grid_series(st, ["national"], power)[0, 0][: len(YEARS)]
+    grid = _grid_series(st, list(REGIONS), power)[0][:, : len(YEARS)]      # (R, Y) g CO2e/kWh at the plug
     return cases, ci, ff, grid
 
 
@@ -428,7 +440,10 @@ def _historical_shares(reg: Registry, vclass: str) -> tuple[list[str], np.ndarra
 
 
 def _step_map(levers: dict[int, float], default: np.ndarray) -> np.ndarray:
-    """A yearly path that follows *default* until the first lever year, then steps at each lever year."""
+    """A yearly path that follows *default* until the first lever year, then steps at each lever year.
+
+    Lever years are 2025 or later (the scenario schema checks it), so history is never changed.
+    """
     out = default.copy()
     for y, v in sorted(levers.items()):
         out[YEARS >= y] = v / 100.0
@@ -444,6 +459,35 @@ def _blend_defaults(reg: Registry) -> dict[str, np.ndarray]:
         e["share"] = e["value"].to_numpy(float) * np.array([conversion_factor(u, "1") for u in e["unit"]])
         out[comp] = annual_mandate(e, YEARS)
     return out
+
+
+def check_levers(reg: Registry, sc: Scenario) -> None:
+    """Check the levers that name data (power, population and GDP scenarios; segments) against the registry.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the scenario file, the key path and the allowed values.
+    """
+    lv = sc.levers
+    checks = [
+        ("power_scenario", lv.power_scenario, sorted(set(reg.table("grid-intensity").frame["scenario"]) - {"historical"})),
+        ("population", lv.population, sorted(set(reg.table("population").frame["scenario"]) - {"historical"})),
+        ("gdp", lv.gdp, sorted(set(reg.table("gdp").frame["scenario"]) - {"historical"})),
+    ]
+    for key, value, allowed in checks:
+        if value not in allowed:
+            raise ScenarioError(f"{sc.path}: levers.{key}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
+    segs = reg.table("segments").frame
+    for k, shares in lv.segment_shares.items():
+        allowed = list(segs[segs["class"] == k]["segment"])
+        for s_ in shares:
+            if s_ not in allowed:
+                raise ScenarioError(f"{sc.path}: levers.segment_shares.{k}: unknown segment {s_!r}; "
+                                    f"allowed: {', '.join(allowed)}")
+        if abs(sum(shares.values()) - 100.0) > 0.01:
+            raise ScenarioError(f"{sc.path}: levers.segment_shares.{k}: shares must sum to 100 %, "
+                                f"got {sum(shares.values()):g}")
 
 
 def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides=None,
@@ -474,11 +518,12 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     """
     reg = registry if registry is not None else datasets.load(overrides)
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, known_sources=set(reg.sources.index))
+    check_levers(reg, sc)
     lv = sc.levers
     ctx = context(reg)
     Y = len(YEARS)
     uf = None if lv.phev_utility_factor is None else lv.phev_utility_factor / 100
-    cases, ci, ff, grid_nat = _engine_inputs(reg, lv.luc, lv.fame_pathway, uf, lv.hydrogen, lv.power_scenario)
+    cases, ci, ff, grid_region = _engine_inputs(reg, lv.luc, lv.fame_pathway, uf, lv.hydrogen, lv.power_scenario)
     C = len(cases)
     lhv, dens, upv, metal_content = _fuel_constants(reg)
     seg_shares_data, region_share = _shares_tables(reg)
@@ -530,7 +575,9 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
         else:
             own = active_hist[k] / pop[:hist_n]
             try:
-                fit = fit_gompertz(income[:hist_n], own, ctx.saturation[k])
+                # the saturation in the data is on the registration basis (BPS): scale it to the active fleet
+                sat_active = ctx.saturation[k] * active_hist[k][-1] / ctx.bps_stock[k][-1]
+                fit = fit_gompertz(income[:hist_n], own, sat_active)
                 anchor = active_hist[k][-1] / (fit(income[hist_n - 1]) * pop[hist_n - 1])
                 target = fit(income) * pop * anchor
                 ownership[k] = {"model": "gompertz", **vars(fit), "anchor": anchor}
@@ -646,7 +693,11 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     # ---- emissions, per case and year (g) ------------------------------------------------------------
     gf = lambda a: a[0]
     col = lambda a: gf(a)[:, None]
-    bio = _bio_factors(reg, lv)
+    # history (to 2024) keeps the data's pathways (open-pond palm mills, molasses ethanol); levers act afterwards
+    bio_now = _bio_factors_cached(reg, lv.luc, lv.fame_pathway, tuple(sorted(lv.ethanol_feedstock.items())))
+    bio_hist = _bio_factors_cached(reg, lv.luc, "open-pond", (("molasses", 100.0),))
+    hist_mask = YEARS <= HIST_END
+    bio = {f: {key: np.where(hist_mask, bio_hist[f][key], bio_now[f][key]) for key in bio_now[f]} for f in bio_now}
     e_hvo = np.where(is_dsl[:, None], hvo[None, :], 0.0)
     e_fame = np.where(is_dsl[:, None], (1 - hvo[None, :]) * e_fame_in_blend[None, :], 0.0)
     e_eth = eth_share
@@ -656,7 +707,10 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     c_tailpipe = fossil_mj * col(ff.co2_fossil)                                            # fossil CO2
     c_nonco2 = fossil_mj * col(ff.nonco2_fossil) + fuel_mj * bio_frac_case * col(ff.nonco2_bio)
     c_wtt = fossil_mj * col(ff.wtt_fossil) + per_bio("wtt")
-    c_elec = (elec_kwh + fuel_mj * col(ff.h2_kwh_per_mj)) * grid_nat[None, :]
+    # electricity is charged where the vehicles are: each class's regional fleet shares weight the regional grids
+    class_grid = {k: sum(region_share[k][r] * grid_region[i] for i, r in enumerate(REGIONS)) for k in ctx.classes}
+    case_grid = np.array([class_grid[k] for k in cls])                                      # (C, Y)
+    c_elec = (elec_kwh + fuel_mj * col(ff.h2_kwh_per_mj)) * case_grid
     c_wtw = c_tailpipe + c_nonco2 + c_wtt + c_elec
     c_luc = per_bio("luc")
     c_biogenic = per_bio("co2")
@@ -763,7 +817,10 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
             "stock_region": (("vclass", "region", "year"),
                              np.array([[stock[cls == k].sum(axis=(0, 1)) * region_share[k][r] for r in REGIONS] for k in ctx.classes]),
                              {"units": "vehicle"}),
-            "electricity_region": (("region", "year"), elec_region, {"units": "kWh/year"}),
+            "electricity_region": (("region", "year"), elec_region, {"units": "kWh/year",
+                                   "long_name": "grid electricity for road transport incl. hydrogen production"}),
+            "electricity_h2": (("year",), (fuel_mj * gf(ff.h2_kwh_per_mj)[:, None]).sum(axis=0),
+                               {"units": "kWh/year", "long_name": "grid electricity for electrolytic hydrogen"}),
             "generation": (("grid", "year"), gen, {"units": "TWh/year"}),
             "emissions_case": (("case", "stage", "year"),
                                np.stack([c_tailpipe, c_nonco2, c_wtt, c_elec, c_luc, c_production, c_maintenance], axis=1),
@@ -840,11 +897,6 @@ def _gen(reg: Registry, region: str, scenario: str) -> np.ndarray:
     vals = rows["value"].to_numpy(float) * np.array([conversion_factor(u_, "TWh") for u_ in rows["unit"]])
     o = np.argsort(ys)
     return np.interp(YEARS, ys[o], vals[o])
-
-
-def _bio_factors(reg: Registry, lv) -> dict[str, dict[str, float]]:
-    """Per-MJ WTT, LUC and biogenic combustion CO2 of the ethanol (feedstock mix), FAME and HVO used."""
-    return _bio_factors_cached(reg, lv.luc, lv.fame_pathway, tuple(sorted(lv.ethanol_feedstock.items())))
 
 
 @registry_cache

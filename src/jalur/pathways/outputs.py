@@ -20,6 +20,49 @@ from jalur.errors import InputError
 from jalur.pathways.iamc import CARRIER_LABEL, CLASS_LABEL, PT_LABEL, to_iamc
 
 SUMMARY_YEARS = (2024, 2030, 2040, 2050, 2060)
+#: File that marks a folder as written by jalur; only such a folder (or an empty one) is ever replaced.
+MARKER = ".jalur-output"
+
+
+def prepare_out_dir(out_dir: str | Path) -> tuple[Path, Path]:
+    """Check an output folder and make a temporary sibling to write into.
+
+    A new or empty folder, or one jalur wrote before (it holds :data:`MARKER`), may be used; any other
+    existing folder is refused, so that no user file is ever deleted.
+
+    Raises
+    ------
+    InputError
+        If *out_dir* is a file, or a folder holding files jalur did not write, or cannot be created.
+    """
+    out = Path(out_dir).resolve()
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise InputError(f"--out {out} already holds files that jalur did not write; give a new or empty folder "
+                         "(jalur replaces only folders it wrote itself)")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    except OSError as exc:
+        raise InputError(f"cannot write to --out {out}: {exc.strerror or exc}") from None
+    (tmp / MARKER).write_text("written by jalur; this folder is replaced by the next run with the same --out\n")
+    return out, tmp
+
+
+def commit_out_dir(tmp: Path, out: Path) -> Path:
+    """Move a finished temporary folder into place, replacing a previous jalur output folder atomically."""
+    os.chmod(tmp, 0o755)
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old)
+    else:
+        os.replace(tmp, out)
+    return out
 SUMMARY_VARIABLES = (
     ("Stock|Road", "million vehicles"),
     ("Stock|Road|Motorcycle|BEV", "million vehicles"),
@@ -113,7 +156,7 @@ def charts(ds: xr.Dataset, iamc: pd.DataFrame) -> dict[str, Any]:
     figs["emissions"] = series_figure(
         years, {"Tailpipe CO2": tail, "Well-to-wheel GHG": get("Emissions|GHG|Road|Well-to-Wheel"),
                 "Life-cycle GHG": get("Emissions|GHG|Road|Life Cycle"), "Straight line to net zero 2060": nz},
-        f"{name}: road emissions against a net-zero path / emisi", "Mt CO2(e)/yr", stacked=False,
+        f"{name}: road emissions against a net-zero path / emisi jalan terhadap jalur nol bersih", "Mt CO2(e)/yr", stacked=False,
         dashed=("Straight line to net zero 2060",))
     figs["upstream"] = series_figure(
         years, {"Crude palm oil (Mt)": get("Supply|Crude Palm Oil"), "Sugarcane (10 Mt)": get("Supply|Sugarcane") / 10,
@@ -131,11 +174,7 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
     ``charts/*.png``, ``provenance.json`` (and ``calibration.csv`` when given).
     """
     reg = registry if registry is not None else datasets.load()
-    out = Path(out_dir).resolve()
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} exists and is not a folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    out, tmp = prepare_out_dir(out_dir)
     try:
         iamc = to_iamc(ds)
         iamc.to_csv(tmp / "iamc.csv", index=False)
@@ -151,16 +190,7 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
         for stem, fig in charts(ds, iamc).items():
             fig.write_html(tmp / "charts" / f"{stem}.html", include_plotlyjs="directory")  # one plotly.min.js, offline
             figure_to_png(fig, tmp / "charts" / f"{stem}.png")
-        os.chmod(tmp, 0o755)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
+        commit_out_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

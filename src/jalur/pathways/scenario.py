@@ -36,6 +36,8 @@ CLASSES = ("motorcycle", "car", "bus", "truck")
 POWERTRAINS = ("ice-gasoline", "ice-diesel", "ffv", "mhev", "hev", "phev", "bev", "fcev", "cng")
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 YEARS = (2010, 2060)
+#: Levers act from this year on; 2010-2024 is history and comes from the data.
+FIRST_LEVER_YEAR = 2025
 
 
 class ScenarioError(JalurError, ValueError):
@@ -49,8 +51,9 @@ YearMap = dict[int, float]
 
 def _check_years(v: dict[int, float], what: str, lo: float = 0.0, hi: float = 100.0) -> dict[int, float]:
     for y, x in v.items():
-        if not (YEARS[0] <= int(y) <= YEARS[1]):
-            raise ValueError(f"year {y} outside {YEARS[0]}..{YEARS[1]}")
+        if not (FIRST_LEVER_YEAR <= int(y) <= YEARS[1]):
+            raise ValueError(f"year {y} outside {FIRST_LEVER_YEAR}..{YEARS[1]} (levers act from {FIRST_LEVER_YEAR}; "
+                             f"{YEARS[0]}-{FIRST_LEVER_YEAR - 1} is history and comes from the data)")
         if not (lo <= float(x) <= hi):
             raise ValueError(f"{what} {x} for {y} outside {lo:g}..{hi:g}")
     return {int(y): float(x) for y, x in sorted(v.items())}
@@ -128,8 +131,8 @@ class Survival(Strict):
 class Scrappage(Strict):
     """An early-scrappage programme: each year, this share of vehicles older than ``min_age`` leaves."""
 
-    start: int
-    end: int
+    start: int = Field(..., ge=FIRST_LEVER_YEAR, le=YEARS[1])
+    end: int = Field(..., ge=FIRST_LEVER_YEAR, le=YEARS[1])
     min_age: int = Field(15, ge=0, le=60)
     rate: float = Field(..., ge=0, le=100, description="% of eligible vehicles scrapped per year")
 
@@ -140,6 +143,14 @@ class Levers(Strict):
     power_scenario: str = "current-policies"
     sales_shares: dict[str, ClassShares] = Field(default_factory=dict)
     ice_phaseout: dict[str, int] = Field(default_factory=dict, description="class -> year ICE sales end")
+
+    @field_validator("ice_phaseout")
+    @classmethod
+    def _phaseout(cls, v: dict[str, int]) -> dict[str, int]:
+        for k, y in v.items():
+            if not (FIRST_LEVER_YEAR <= int(y) <= YEARS[1] + 1):
+                raise ValueError(f"ice_phaseout.{k}: {y} outside {FIRST_LEVER_YEAR}..{YEARS[1]}")
+        return v
     phaseout_powertrains: list[str] = Field(default_factory=lambda: ["ice-gasoline", "ice-diesel"])
     biodiesel_blend: YearMap = Field(default_factory=dict, description="% FAME by volume from each year")
     ethanol_blend: YearMap = Field(default_factory=dict, description="% ethanol by volume from each year")
@@ -160,6 +171,11 @@ class Levers(Strict):
     gdp_growth: float = Field(1.0, ge=0, le=3, description="multiplier on projected GDP growth")
     total_sales: dict[str, YearMap] = Field(default_factory=dict,
                                             description="class -> {year: vehicles/year}: exogenous totals")
+
+    @field_validator("total_sales")
+    @classmethod
+    def _totals(cls, v: dict[str, YearMap]) -> dict[str, YearMap]:
+        return {k: _check_years(m, "sales (vehicles/year)", 0.0, 1e9) for k, m in v.items()}
     segment_shares: dict[str, dict[str, float]] = Field(default_factory=dict,
                                                         description="class -> {segment: %} of new sales")
     oil_import_price: dict[str, float] = Field(default_factory=dict,
@@ -233,11 +249,26 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
 
 
-def _deep_merge(base: dict, over: dict) -> dict:
+#: Mappings that a child scenario replaces whole instead of merging key by key (a mix must add up by itself).
+REPLACE_WHOLE = ("ethanol_feedstock", "survival.*", "segment_shares.*")
+
+
+def _deep_merge(base: dict, over: dict, path: str = "") -> dict:
+    """Merge a child scenario's levers into its parent's.
+
+    Rules: mappings merge key by key; a year map (``{2030: 50, ...}``) and the mixes in
+    :data:`REPLACE_WHOLE` are replaced whole; a key set to null removes the parent's entry (e.g. an inherited
+    target ``hev: null`` or ``ice_phaseout: {car: null}``).
+    """
     out = copy.deepcopy(base)
     for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _deep_merge(out[k], v)
+        here = f"{path}.{k}" if path else str(k)
+        whole = any(here == pat or (pat.endswith(".*") and here.startswith(pat[:-2] + ".")) for pat in REPLACE_WHOLE)
+        if v is None:
+            out.pop(k, None)
+        elif (isinstance(v, dict) and isinstance(out.get(k), dict) and not whole
+              and not (v and all(isinstance(x, int) for x in v))):
+            out[k] = _deep_merge(out[k], v, here)
         else:
             out[k] = copy.deepcopy(v)
     return out
@@ -269,8 +300,13 @@ def _read_raw(ref: str | Path, chain: tuple[str, ...] = ()) -> tuple[dict, str]:
         cand = p.parent / f"{parent}"
         if cand.suffix in (".yaml", ".yml") and cand.exists():
             ref_parent = cand
+        elif str(parent) not in builtin_names():
+            raise ScenarioError(f"{where}: extends: unknown scenario {str(parent)!r}; built-in scenarios: "
+                                f"{', '.join(builtin_names())}, or a .yaml file next to this one")
         base, _ = _read_raw(ref_parent, chain + (where,))
-        merged = _deep_merge({k: v for k, v in base.items() if k not in ("name", "title", "title_id", "description")}, raw)
+        merged = _deep_merge({k: v for k, v in base.items() if k not in ("name", "title", "title_id", "description")},
+                             {k: v for k, v in raw.items() if k != "levers"})
+        merged["levers"] = _deep_merge(base.get("levers") or {}, raw.get("levers") or {})
         merged["sources"] = list(dict.fromkeys(list(base.get("sources") or []) + list(raw.get("sources") or [])))
         return merged, where
     return raw, where

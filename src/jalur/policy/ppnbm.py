@@ -402,7 +402,8 @@ def _vat(reg: Registry, spec: VehicleSpec, subject: bool) -> tuple[float, float]
     own = t[t["goods_class"] == cls]
     rows = own if len(own) else t[t["goods_class"] == "all"]
     latest = rows.sort_values("effective_date").iloc[-1]
-    rate = float(latest["value"]) * float(latest["dpp_fraction"])
+    eff = latest.get("effective_rate_pct")
+    rate = float(eff) if eff is not None and eff == eff else float(latest["value"]) * float(latest["dpp_fraction"])
     return rate, spec.price * rate / 100
 
 

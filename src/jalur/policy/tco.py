@@ -112,17 +112,26 @@ def _pkb_share(reg: Registry, powertrain: str, date: dt.date) -> float:
     return float(rows.sort_values("valid_from").iloc[-1]["value"]) / 100 if len(rows) else 1.0
 
 
+def _lhv(reg: Registry, fuel: str) -> float:
+    """Lower heating value by volume [MJ/L] from ``fuel-properties`` (cached on the registry)."""
+    cache = reg.__dict__.setdefault("_jalur_lhv", {})
+    if fuel not in cache:
+        cache[fuel] = reg.table("fuel-properties").get("MJ/L", fuel=fuel, property="lhv_volume")
+    return cache[fuel]
+
+
 def _spec(reg, segment, vclass, powertrain, price, date, vp, fuel_mj, elec_kwh, gap):
+    """The tax-law view of a segment's vehicle; *fuel_mj* and *elec_kwh* are real-world use [MJ/km], [kWh/km]."""
     cat = CLASS_CATEGORY[vclass]
     cc = vp.get("engine_displacement")
     kmpl = None
+    lhv = _lhv(reg, "diesel" if powertrain == "ice-diesel" else "gasoline")
     if fuel_mj > 0 and POWERTRAIN_CARRIER.get(powertrain) in ("gasoline", "diesel"):
-        lhv = 36.0 if powertrain == "ice-diesel" else 32.0  # MJ/L, fuel-properties central values
         kmpl = lhv / fuel_mj * (1 + gap)
     rng = None
     if powertrain == "phev":
-        rng = PHEV_USABLE * vp["battery_capacity"] / (vp["electricity_use"] / (1 + gap))
-        cs = lhv / (vp["fuel_use"] / (1 + gap))
+        rng = PHEV_USABLE * vp["battery_capacity"] / (elec_kwh / (1 + gap))
+        cs = lhv / (fuel_mj / (1 + gap))
         kmpl = cs * (rng + R101_DAV_KM) / R101_DAV_KM  # UN R101 weighted consumption, C1 = 0 over the range
     lcgc = segment == "car-lcgc" and powertrain == "ice-gasoline"
     if lcgc:  # the segment is defined as KBH2 models, which are certified to the KBH2 minimum fuel economy
@@ -165,7 +174,7 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
     ----------
     segment : str
     year : int
-        Registration year (2021-2060; taxes and incentives of 1 July of that year).
+        Registration year (2022-2060; taxes and incentives of 1 July of that year).
     region : str
         Grid region (for the life-cycle emissions in the abatement cost).
     powertrains : list of str, optional
@@ -193,8 +202,8 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
         raise InputError(f"gasoline_product {gasoline_product!r} not allowed; allowed: {', '.join(GASOLINE_PRODUCTS)}")
     if not (0 <= discount_rate < 1):
         raise InputError(f"discount_rate must be within 0..1, got {discount_rate}")
-    if not (2021 <= int(year) <= 2060):
-        raise InputError(f"year {year} outside 2021..2060 (the PPnBM rules modelled start on 2021-10-16)")
+    if not (2022 <= int(year) <= 2060):
+        raise InputError(f"year {year} outside 2022..2060 (the PPnBM rules modelled start on 2021-10-16)")
     from jalur.vehicle.lifecycle import build_cases
 
     cases = build_cases(reg, segment, powertrains)
@@ -225,7 +234,9 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
         make = lambda price, d=dt.date(REFERENCE_YEAR, 7, 1): _spec(reg, segment, vclass, p, price, d, vp,
                                                                    vp.get("fuel_use", 0.0), vp.get("electricity_use", 0.0), gap)
         pre = pre_tax_price(reg, make, vp["price_otr"], overhead, scheme2_from)
-        spec_y = _spec(reg, segment, vclass, p, pre, date, vp, vp.get("fuel_use", 0.0), vp.get("electricity_use", 0.0), gap)
+        eff = (1 - vp.get("energy_improvement", 0.0)) ** (year - REFERENCE_YEAR)      # registration-year economy
+        spec_y = _spec(reg, segment, vclass, p, pre, date, vp, vp.get("fuel_use", 0.0) * eff,
+                       vp.get("electricity_use", 0.0) * eff, gap)
         tax = assess(spec_y, registry=reg, scheme2_from=scheme2_from)
         purchase = pre * (1 + overhead) + tax.ppnbm_after_incentives_rp + tax.vat_after_incentives_rp - tax.purchase_aid_rp
 
@@ -238,11 +249,11 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
         note = ""
         if fuel_mj > 0:
             if carrier == "gasoline":
-                prod, lhv = gasoline_product, 32.0
+                prod, lhv = gasoline_product, _lhv(reg, "gasoline")
             elif carrier == "diesel":
-                prod, lhv = "solar", 36.0
+                prod, lhv = "solar", _lhv(reg, "diesel")
             elif carrier == "cng":
-                prod, lhv = "cng", 32.0  # CNG is sold per litre of gasoline equivalent
+                prod, lhv = "cng", _lhv(reg, "gasoline")  # CNG is sold per litre of gasoline equivalent
             else:
                 prod, lhv = None, None
             if prod is None:
@@ -263,7 +274,8 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
         age = np.arange(n) + 0.5
         value = purchase * (1 - (1 - resid) * np.minimum(age / life, 1.0))
         insurance = ins * value
-        pkb = pkb_rate * pre * (value / purchase) * _pkb_share(reg, p, date)
+        share = np.array([_pkb_share(reg, p, dt.date(int(c), 7, 1)) for c in cal])   # BEV base share by year
+        pkb = pkb_rate * pre * (value / purchase) * share
         repl = float(ds["battery_replacements"].values[i]) * vp.get("battery_capacity", 0.0) * batt_cost
         batt_npv = repl / (1 + discount_rate) ** (life / 2)
         resid_npv = -resid * purchase / (1 + discount_rate) ** life

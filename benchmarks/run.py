@@ -33,7 +33,7 @@ from jalur.vehicle import lifecycle
 def variations(n: int, seed: int = 1) -> list[dict]:
     rng = np.random.default_rng(seed)
     return [{"fuel_economy": float(rng.uniform(0.5, 1.5)), "biodiesel_blend": {2030: float(rng.choice([40, 50]))},
-             "sales_shares": {"car": {"targets": {"bev": {2040: float(rng.uniform(10, 90))}}}},
+             "sales_shares": {"car": {"targets": {"bev": {2040: float(rng.uniform(20, 50))}}}},
              "km_growth": {"motorcycle": float(rng.uniform(-1, 1))}} for _ in range(n)]
 
 

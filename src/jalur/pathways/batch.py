@@ -11,7 +11,7 @@ import pandas as pd
 
 from jalur import datasets
 from jalur.datasets import Registry
-from jalur.pathways.model import COMPACT_VARIABLES, YEARS, run
+from jalur.pathways.model import COMPACT_VARIABLES, YEARS, check_levers, context, powertrain_shares, run
 from jalur.pathways.scenario import Scenario, ScenarioError, _deep_merge, load_scenario
 
 
@@ -64,8 +64,12 @@ def run_batch(base: str | Scenario, variations: Iterable[dict[str, Any]], *, reg
     reg = registry if registry is not None else datasets.load(overrides)
     sc = base if isinstance(base, Scenario) else load_scenario(base, known_sources=set(reg.sources.index))
     items = list(enumerate(copy.deepcopy(list(variations))))
-    for i, ch in items:  # validate every variation before spending time on runs
-        vary(sc, ch, f"run-{i}")
+    ctx = context(reg)
+    for i, ch in items:  # validate every variation (schema, data names, share paths) before spending time on runs
+        v = vary(sc, ch, f"run-{i}")
+        check_levers(reg, v)
+        for k in ctx.classes:
+            powertrain_shares(ctx, v, k)
     results: dict[int, dict] = {}
     if workers <= 1:
         for i, ch in items:

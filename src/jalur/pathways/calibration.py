@@ -8,6 +8,7 @@ import pandas as pd
 from jalur import datasets
 from jalur.datasets import Registry
 from jalur.pathways.model import HIST_END, YEARS, context, run
+from jalur.units import conversion_factor
 
 
 def calibration_report(registry: Registry | None = None, overrides=None) -> pd.DataFrame:
@@ -19,7 +20,9 @@ def calibration_report(registry: Registry | None = None, overrides=None) -> pd.D
       stock out) against BPS, 2011-2024 (2010 is the starting point);
     - ``active-stock``: the active fleet used for energy, against BPS (the gap is the registered stock no
       longer in use, which BPS keeps on its books);
-    - ``ev-stock``: modelled battery-electric stock against the registered EV stock of ``electrified-stock``.
+    - ``ev-stock``: modelled battery-electric stock against the registered EV stock of ``electrified-stock``;
+    - ``fuel-use``: modelled road gasoline and diesel-type fuel [kL] against national consumption of all uses
+      (``fuel-consumption``).
 
     Columns: quantity, class, powertrain, year, observed, modelled, error_pct, and fit parameters as notes.
     """
@@ -51,6 +54,18 @@ def calibration_report(registry: Registry | None = None, overrides=None) -> pd.D
         mod = float(st.values[m].sum(axis=0)[list(YEARS).index(int(r["year"]))])
         rows.append(("ev-stock", r["class"], "bev", int(r["year"]), float(r["value"]), mod,
                      "model: cumulative electrified sales less survival; data: registered EV stock"))
+    # road fuel use against national consumption (all uses): road is most of gasoline, part of diesel
+    fc = reg.table("fuel-consumption")
+    vol = ds["fuel_volume"]
+    for _, r in fc.frame.iterrows():
+        y = int(r["year"])
+        if y not in set(int(v) for v in YEARS):
+            continue
+        liquids = ["gasoline", "ethanol"] if r["product"] == "gasoline" else ["diesel", "biodiesel", "hvo"]
+        mod = float(vol.sel(liquid=liquids, year=y).sum())
+        rows.append(("fuel-use", "all", r["product"], y, float(r["value"]) * conversion_factor(r["unit"], "kL"), mod,
+                     "modelled road use vs national consumption of all sectors (road is most of gasoline, "
+                     "part of diesel): a negative gap for gasoline means too little modelled road activity"))
     df = pd.DataFrame(rows, columns=["quantity", "class", "powertrain", "year", "observed", "modelled", "note"])
     df["error_pct"] = 100 * (df["modelled"] / df["observed"] - 1)
     return df[["quantity", "class", "powertrain", "year", "observed", "modelled", "error_pct", "note"]]

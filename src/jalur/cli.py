@@ -50,7 +50,8 @@ class DefaultCommandGroup(TyperGroup):
 
 app = typer.Typer(
     name="jalur",
-    help="jalur: multiple pathways to low-carbon road transport in Indonesia (cited data, vehicle life-cycle).",
+    help="jalur: multiple pathways to low-carbon road transport in Indonesia: cited data, vehicle life-cycle, "
+         "LCEV tax and cost of ownership, fleet pathways to 2060.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -313,10 +313,11 @@ def _logit_paths(ctx: Context, sc: Scenario, vclass: str, pts: list[str], base: 
     """Logit shares on levelised cost, calibrated to reproduce the 2024 shares (preference terms)."""
     costs = choice_costs(ctx.reg, vclass, spec.discount_rate, spec.price_basis, spec.scheme2_from)  # Rp/km
     anchors = np.array(CHOICE_YEARS, dtype=float)
-    c = np.stack([np.interp(fy, anchors, costs[:, pts.index(p)]) if p in COST_PTS(ctx, vclass) else np.full(len(fy), np.nan)
+    costed_pts = _costed_powertrains(ctx, vclass)
+    c = np.stack([np.interp(fy, anchors, costs[:, pts.index(p)]) if p in costed_pts else np.full(len(fy), np.nan)
                   for p in pts], axis=1)
     ref = np.nanmin(c, axis=1, keepdims=True)
-    c0 = np.stack([np.interp([HIST_END + 1], anchors, costs[:, pts.index(p)])[0] if p in COST_PTS(ctx, vclass) else np.nan
+    c0 = np.stack([np.interp([HIST_END + 1], anchors, costs[:, pts.index(p)])[0] if p in costed_pts else np.nan
                    for p in pts])
     # utility change since the base year, per 10 % of the cheapest option's cost; powertrains without a cost
     # (not sold in the representative segment, or no energy price) keep their base share
@@ -338,7 +339,8 @@ def _logit_paths(ctx: Context, sc: Scenario, vclass: str, pts: list[str], base: 
 CHOICE_YEARS = (2025, 2030, 2040, 2050, 2060)
 
 
-def COST_PTS(ctx: Context, vclass: str) -> list[str]:  # noqa: N802 - small helper
+def _costed_powertrains(ctx: Context, vclass: str) -> list[str]:
+    """Powertrains sold in the class's representative segment (those the choice model has a cost for)."""
     seg = CHOICE_SEGMENT[vclass]
     return list(ctx.combos[ctx.combos["segment"] == seg]["powertrain"])
 

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from jalur.datasets import Registry, Table
+from jalur.datasets import Registry
 from jalur.errors import DataError, InputError
 from jalur.uncertainty import Design, central_design, oat_design, random_design, sample_values
 from jalur.units import conversion_factor
@@ -160,8 +160,3 @@ def make_design(space: FactorSpace, samples: int = 0, seed: int | None = None, o
     if samples < 0:
         raise InputError(f"samples must be >= 0, got {samples}")
     return central_design(space.n)
-
-
-def table_rows(t: Table, **where: Any) -> list[dict[str, Any]]:
-    """Rows of *t* matching *where*, as dicts (key columns as strings)."""
-    return t.where(**where).public().to_dict("records")

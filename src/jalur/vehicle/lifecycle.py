@@ -18,7 +18,7 @@ Stages (g CO2e per vehicle-km, IPCC AR6 GWP100 unless chosen otherwise):
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -674,8 +674,3 @@ def default_fuel_only(ds: xr.Dataset) -> xr.Dataset:
 
     keep = [i for i, (p, f) in enumerate(zip(ds["powertrain"].values, ds["fuel"].values)) if DEFAULT_FUEL[p] == f]
     return ds.isel(case=keep)
-
-
-def options_from(**kw: Any) -> Options:
-    """An :class:`Options` from keyword arguments, ignoring None values (CLI helper)."""
-    return replace(Options(), **{k: v for k, v in kw.items() if v is not None})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from jalur import __version__, data_version
@@ -17,8 +18,15 @@ def run(capsys, *args):
 
 
 def test_version(capsys):
+    import re
+    from pathlib import Path
+
+    import jalur
+
     code, out, _ = run(capsys, "--version")
-    assert code == 0 and out.strip() == f"jalur {__version__} (data {data_version()})"
+    data = (Path(jalur.__file__).parent / "data" / "VERSION").read_text().strip()
+    assert code == 0 and re.fullmatch(r"jalur \d+\.\d+\.\d+ \(data \d{4}\.\d{2}\)", out.strip())
+    assert out.strip().endswith(f"(data {data})")
 
 
 def test_data_list_names_tables(capsys):
@@ -51,8 +59,15 @@ def test_data_sources_one(capsys):
 
 
 def test_data_check_ok(capsys):
+    from pathlib import Path
+
+    import jalur
+
+    data = Path(jalur.__file__).parent / "data"
+    tables = sorted((data / "tables").glob("*.csv"))
+    rows = sum(len(p.read_text(encoding="utf-8").strip().splitlines()) - 1 for p in tables)
     code, out, _ = run(capsys, "data", "check")
-    assert code == 0 and out.startswith("ok: ")
+    assert code == 0 and out.startswith(f"ok: {len(tables)} tables, {rows} rows, ")
 
 
 @pytest.mark.parametrize("args,code,message", [
@@ -88,8 +103,12 @@ def test_vehicle_json_records(capsys):
     recs = json.loads(out)
     assert [r["stage"] for r in recs][-1] == "total"
     assert set(recs[0]) == {"segment", "powertrain", "fuel", "year", "region", "stage", "value", "unit"}
-    total = recs[-1]["value"]
-    assert total == pytest.approx(sum(r["value"] for r in recs[:-1]))
+    # the command prints what the API computes, stage by stage
+    from jalur.vehicle import lifecycle
+
+    ds = lifecycle("mc-scooter", "bev", years=2030, regions="jamali")
+    for r in recs:
+        assert r["value"] == pytest.approx(float(ds["emissions"].sel(stage=r["stage"]).values.squeeze()), rel=1e-12)
 
 
 def test_vehicle_json_with_samples(capsys):
@@ -113,9 +132,21 @@ def test_compare_writes_html_chart(capsys, tmp_path):
     chart = tmp_path / "c.html"
     code, out, err = run(capsys, "vehicle", "compare", "mc-scooter", "--year", "2030", "--region", "jamali",
                          "--chart", str(chart), "--format", "csv")
-    assert code == 0 and chart.exists() and "plotly" in chart.read_text()[:5000].lower()
-    header = out.splitlines()[0].split(",")
-    assert header[:3] == ["segment", "powertrain", "fuel"] and "break_even_km" in header
+    html = chart.read_text()
+    assert code == 0 and "plotly" in html[:5000].lower()
+    import io
+
+    import pandas as pd
+
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns[:3]) == ["segment", "powertrain", "fuel"] and "break_even_km" in df.columns
+    for p in df["powertrain"]:
+        assert f"{p} (" in html  # every powertrain is a bar of the chart
+    from jalur.vehicle.compare import compare
+
+    api = compare("mc-scooter", 2030, "jamali").set_index("powertrain")
+    for _, row in df.iterrows():
+        assert row["total"] == pytest.approx(api.loc[row["powertrain"], "total"], rel=1e-6)
 
 
 def test_sensitivity_ranks(capsys):
@@ -167,10 +198,17 @@ def test_tco_csv_and_chart(capsys, tmp_path):
     chart = tmp_path / "tco.html"
     code, out, _ = run(capsys, "tco", "mc-scooter", "--year", "2025", "--region", "jamali", "--format", "csv",
                        "--chart", str(chart))
-    assert code == 0 and chart.exists()
-    header = out.splitlines()[0].split(",")
+    import io
+
+    import pandas as pd
+
+    from jalur.policy.tco import tco
+
+    assert code == 0 and "Rp" in chart.read_text()
+    df = pd.read_csv(io.StringIO(out)).set_index("powertrain")
+    api = tco("mc-scooter", 2025, "jamali").set_index("powertrain")
     for col in ("purchase_rp", "energy_rp", "rp_per_km", "abatement_rp_per_t", "fiscal_net_rp"):
-        assert col in header
+        np.testing.assert_allclose(df[col].to_numpy(float), api.loc[df.index, col].to_numpy(float), rtol=1e-9)
 
 
 def test_tco_bad_basis(capsys):
@@ -186,14 +224,27 @@ def test_tco_bad_basis(capsys):
 def test_run_writes_every_output(capsys, tmp_path):
     import pandas as pd
 
+    from jalur.pathways.iamc import to_iamc
+    from jalur.pathways.model import run as run_model
+
     out = tmp_path / "res"
     code, stdout, _ = run(capsys, "run", "bau", "--out", str(out))
     assert code == 0 and "Stock|Road" in stdout
-    for f in ("iamc.csv", "summary.csv", "arrays.parquet", "workbook.xlsx", "provenance.json", "calibration.csv"):
-        assert (out / f).exists(), f
     for stem in ("stock_by_powertrain", "sales_shares_car", "energy_by_carrier", "emissions", "upstream"):
-        assert (out / "charts" / f"{stem}.html").exists() and (out / "charts" / f"{stem}.png").exists()
+        png = (out / "charts" / f"{stem}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, stem
+        assert "Plotly.newPlot" in (out / "charts" / f"{stem}.html").read_text(), stem
     iamc = pd.read_csv(out / "iamc.csv")
+    ds = run_model("bau")
+    want = to_iamc(ds)
+    np.testing.assert_allclose(iamc[[str(y) for y in range(2010, 2061)]].to_numpy(float),
+                               want[list(range(2010, 2061))].to_numpy(float), rtol=1e-9)
+    summ = pd.read_csv(out / "summary.csv").set_index("variable")
+    nat = want[want["region"] == "Indonesia"].set_index("variable")
+    for v in summ.index:
+        assert summ.loc[v, "2030"] == pytest.approx(nat.loc[v, 2030], rel=1e-9), v
+    cal = pd.read_csv(out / "calibration.csv")
+    assert set(cal["quantity"]) >= {"registered-stock", "active-stock", "ev-stock"}
     assert list(iamc.columns[:5]) == ["model", "scenario", "region", "variable", "unit"]
     assert str(2010) in iamc.columns and str(2060) in iamc.columns
     assert {"Indonesia", "Indonesia|Jawa-Madura-Bali"} <= set(iamc["region"])
@@ -208,9 +259,12 @@ def test_run_writes_every_output(capsys, tmp_path):
     assert prov["scenario"]["name"] == "bau" and prov["scenario"]["sources"]
     with pd.ExcelFile(out / "workbook.xlsx") as xl:
         sheets = xl.sheet_names
+        book = pd.read_excel(xl, sheet_name="IAMC")
     assert sheets[0] == "README" and {"Stock", "Emissions", "Upstream"} <= set(sheets)
+    np.testing.assert_allclose(book[2030].to_numpy(float), iamc["2030"].to_numpy(float), rtol=1e-9)
     arr = pd.read_parquet(out / "arrays.parquet")
-    assert {"stock", "sales", "lca_ghg"} <= set(arr["variable"])
+    lca = arr[arr["variable"] == "lca_ghg"].set_index("year")["value"]
+    np.testing.assert_allclose(lca.loc[list(range(2010, 2061))].to_numpy(float), ds["lca_ghg"].values, rtol=1e-9)
 
 
 def test_run_is_reproducible(capsys, tmp_path):
@@ -274,11 +328,20 @@ def test_scenario_list_and_show(capsys):
 
 
 def test_compare_writes_wedges(capsys, tmp_path):
+    import pandas as pd
+
+    from jalur.pathways.model import run as run_model
+
     out = tmp_path / "cmp"
     code, stdout, _ = run(capsys, "compare", "bau", "nze-2060", "--out", str(out), "--format", "csv")
     assert code == 0 and "nze-2060" in stdout
-    for f in ("compare.csv", "wedges.csv", "wedges.html", "wedges.png", "provenance.json"):
-        assert (out / f).exists()
+    w = pd.read_csv(out / "wedges.csv").set_index("year")
+    cut = w.drop(columns=["scenario"]).sum(axis=1)
+    base, other = run_model("bau"), run_model("nze-2060")
+    want = (base["wtw_ghg"] - other["wtw_ghg"]).values / 1e12          # Mt CO2e/yr: the wedges add up to the gap
+    np.testing.assert_allclose(cut.loc[list(range(2010, 2061))].to_numpy(float), want, rtol=1e-9, atol=1e-9)
+    assert (out / "wedges.png").read_bytes()[:4] == b"\x89PNG"
+    assert json.loads((out / "provenance.json").read_text())["scenarios"] == ["bau", "nze-2060"]
     code, _, err = run(capsys, "compare", "bau")
     assert code == 2 and "at least two scenarios" in err
     code, _, err = run(capsys, "compare", "bau", "bau")

@@ -211,9 +211,15 @@ def test_bad_input_lists_allowed_values(registry, kw, message):
     assert message in str(info.value)
 
 
-def test_every_powertrain_has_fuels():
-    for p, fuels in VALID_FUELS.items():
-        assert fuels, p
+def test_every_powertrain_of_the_data_has_a_valid_default_fuel(registry):
+    from jalur.vehicle.catalog import DEFAULT_FUEL, resolve_fuel
+
+    for p in registry.table("powertrains").frame["powertrain"]:
+        f = resolve_fuel(p, DEFAULT_FUEL[p])
+        assert f.id in VALID_FUELS[p]
+        uses_electricity = registry.table("powertrains").where(powertrain=p).frame["uses_electricity"].iloc[0] == "yes"
+        uses_fuel = registry.table("powertrains").where(powertrain=p).frame["uses_fuel"].iloc[0] == "yes"
+        assert (f.carrier == "electricity") == (uses_electricity and not uses_fuel), p
 
 
 # --------------------------------------------------------------------------------------------------
@@ -246,3 +252,14 @@ def test_window_mean_of_constant_and_bounds(values, offset, length):
     assert const == pytest.approx(7.0)
     pair = window_mean_paired(np.stack([a, a]), 2010, np.array([2010 + offset] * 2), np.array([length] * 2))
     assert pair[0] == pytest.approx(m) and pair[1] == pytest.approx(m)
+
+
+def test_triangular_quantiles_by_hand():
+    from jalur.uncertainty import triangular_ppf
+
+    # low 0, mode 1, high 3: the mode sits at the 1/3 quantile; F(x) = x^2/3 left of it, 1 - (3-x)^2/6 right
+    assert float(triangular_ppf(1 / 3, 0.0, 1.0, 3.0)) == pytest.approx(1.0)
+    assert float(triangular_ppf(0.1, 0.0, 1.0, 3.0)) == pytest.approx((0.1 * 3) ** 0.5)
+    assert float(triangular_ppf(0.9, 0.0, 1.0, 3.0)) == pytest.approx(3 - (0.1 * 6) ** 0.5)
+    u = (np.arange(100_000) + 0.5) / 100_000
+    assert float(triangular_ppf(u, 2.0, 3.0, 7.0).mean()) == pytest.approx((2 + 3 + 7) / 3, rel=1e-4)

@@ -10,6 +10,8 @@ Units added to pint's defaults:
 - ``CH4``, ``N2O`` — masses of those gases (``g CH4``); converted to CO2e only with an explicit GWP.
 - ``IDR`` (alias ``Rp``) and ``USD`` — currencies, each its own dimension (no implicit exchange rate).
 - ``vehicle`` and ``passenger`` — counts.
+- ``thousand``, ``million``, ``billion`` — plain multipliers, as in IAMC units (``million vehicles``,
+  ``billion USD/yr``); ``kt`` is a kilotonne (pint's default reads it as a knot); ``vkm`` (vehicle-km) is a km.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pint
 
 from jalur.errors import UnitError
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
 ureg.define("CO2e = [co2e] = CO2eq")
 ureg.define("CO2 = CO2e")
 ureg.define("CH4 = [ch4]")
@@ -29,6 +31,11 @@ ureg.define("IDR = [currency_idr] = Rp")
 ureg.define("USD = [currency_usd]")
 ureg.define("vehicle = [vehicle] = veh")
 ureg.define("passenger = [passenger] = pax")
+ureg.define("thousand = 1e3")
+ureg.define("million = 1e6")
+ureg.define("billion = 1e9")
+ureg.define("kt = 1e3 * t")
+ureg.define("vkm = km")
 
 Quantity = ureg.Quantity
 

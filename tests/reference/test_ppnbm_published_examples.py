@@ -54,3 +54,13 @@ def test_kumparan_2022_lcgc_three_percent(registry):
     r = assess(VehicleSpec("passenger", "ice-gasoline", 130e6, dt.date(2022, 10, 1), engine_cc=1198, km_per_l=20.5,
                            lcgc=True), registry=registry)
     assert (r.rule, r.ppnbm_effective_pct) == ("kbh2", 3)
+
+
+def test_pmk_8_2024_vat_relief_covers_all_of_2024(registry):
+    """PMK 8/2024 (VAT borne by government on qualifying BEVs) applies to deliveries from January to December 2024
+    (tax period January-December 2024); PMK 12/2025 continues it in 2025 under the 12 % regime."""
+    price = 500e6
+    last = assess(VehicleSpec("passenger", "bev", price, dt.date(2024, 12, 31), tkdn=40), registry=registry)
+    assert last.vat_after_incentives_rp == pytest.approx(0.01 * price)
+    first = assess(VehicleSpec("passenger", "bev", price, dt.date(2024, 1, 1), tkdn=40), registry=registry)
+    assert first.vat_after_incentives_rp == pytest.approx(0.01 * price)

@@ -140,10 +140,19 @@ class VehicleSpec:
 
 @dataclass
 class Incentive:
+    """One incentive applied to a vehicle: the ``incentives`` row (name and first day) and its amount."""
+
     name: str
     legal_basis: str
     rp: float
     reduces: str  # ppnbm | vat | price
+    valid_from: str = ""
+    valid_to: str = ""
+
+    @property
+    def id(self) -> str:
+        """The row's id: ``name@valid_from`` (rows of one incentive differ by their first day)."""
+        return f"{self.name}@{self.valid_from}"
 
 
 @dataclass
@@ -193,7 +202,8 @@ class TaxResult:
             "ppnbm_rp": round(self.ppnbm_rp, 2),
             "vat_pct": self.vat_pct,
             "vat_rp": round(self.vat_rp, 2),
-            "incentives": [{"name": i.name, "legal_basis": i.legal_basis, "rp": round(i.rp, 2), "reduces": i.reduces}
+            "incentives": [{"name": i.name, "id": i.id, "legal_basis": i.legal_basis, "rp": round(i.rp, 2),
+                            "reduces": i.reduces, "valid_from": i.valid_from, "valid_to": i.valid_to}
                            for i in self.incentives],
             "ppnbm_after_incentives_pct": round(100 * self.ppnbm_after_incentives_rp / self.price_rp, 6),
             "ppnbm_after_incentives_rp": round(self.ppnbm_after_incentives_rp, 2),
@@ -460,7 +470,8 @@ def _incentives(reg: Registry, spec: VehicleSpec, res: TaxResult) -> list[Incent
             res.notes.append(f"incentive {name} is not fully confirmed: {r['note']}")
         if _num(r["local_purchase_min"]) is not None:
             res.notes.append(f"{name}: its local-purchase condition is checked against the TKDN given")
-        out.append(Incentive(name, str(r["legal_basis"]), rp, reduces))
+        out.append(Incentive(name, str(r["legal_basis"]), rp, reduces, start.isoformat(),
+                             "" if end == dt.date.max else end.isoformat()))
     return out
 
 

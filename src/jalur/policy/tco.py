@@ -48,7 +48,7 @@ PHEV_USABLE = 0.9
 
 
 def npv_factors(years: int | float, rate: float) -> np.ndarray:
-    """Discount factors for each year of use, costs taken at mid-year.
+    """Discount factors for each year of use, costs taken at the middle of the part of the year in use.
 
     Parameters
     ----------
@@ -60,19 +60,25 @@ def npv_factors(years: int | float, rate: float) -> np.ndarray:
     Returns
     -------
     numpy.ndarray [1]
-        ``w_t / (1 + rate) ** (t + 0.5)`` for t = 0 .. ceil(years) - 1, with ``w_t`` the used share of year t.
+        :math:`w_t / (1 + r)^{t + w_t/2}` for :math:`t = 0 .. \\lceil years \\rceil - 1`, with :math:`w_t` the
+        share of year *t* in use (1 for every full year, so a full year's costs fall at mid-year).
+
+    Notes
+    -----
+    A flow spread evenly over the used part :math:`[t, t + w_t)` of a year is discounted at its midpoint;
+    the levelised cost divides the NPV of costs by the NPV of km with the same factors.
 
     Examples
     --------
     >>> [round(float(x), 4) for x in npv_factors(2, 0.0)]
     [1.0, 1.0]
-    >>> round(float(npv_factors(1.5, 0.1).sum()), 4)
-    1.3989
+    >>> round(float(npv_factors(1.5, 0.1).sum()), 4)   # 1/1.1**0.5 + 0.5/1.1**1.25
+    1.3973
     """
     n = int(np.ceil(years))
     t = np.arange(n)
     w = np.minimum(1.0, years - t)
-    return w / (1.0 + rate) ** (t + 0.5)
+    return w / (1.0 + rate) ** (t + w / 2)
 
 
 def price_series(reg: Registry, carrier: str, years: np.ndarray, basis: str) -> np.ndarray:

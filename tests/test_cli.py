@@ -125,7 +125,7 @@ def test_vehicle_override_is_used(capsys, tmp_path):
     code, out, _ = run(capsys, "vehicle", "mc-scooter", "-p", "bev", "--year", "2030", "--region", "jamali",
                        "--grid-basis", "registration-year", "--override", str(ov), "--format", "json")
     assert code == 0
-    assert next(r for r in json.loads(out) if r["stage"] == "energy-supply")["value"] == 0
+    assert next(r for r in json.loads(out) if r["stage"] == "electricity-supply")["value"] == 0
 
 
 def test_compare_writes_html_chart(capsys, tmp_path):

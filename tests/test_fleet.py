@@ -9,9 +9,10 @@ from hypothesis import given, settings, strategies as st
 
 from jalur.errors import InputError
 from jalur.fleet.ownership import fit_gompertz, gompertz
+from jalur.fleet.cohorts import cohort_factors
 from jalur.fleet.survival import fit_survival, logistic_survival, simulate_stock, weibull_survival
-from jalur.pathways.model import HIST_END, VINTAGES, YEARS, cohort_factors, context, run
-from jalur.vehicle import lifecycle
+from jalur.pathways.context import HIST_END, VINTAGES, YEARS, context
+from jalur.pathways.model import run
 
 
 @settings(max_examples=40, deadline=None)
@@ -48,7 +49,7 @@ def test_gompertz_fit_recovers_parameters():
 
 
 def test_cohort_factors_start_at_one_and_never_grow():
-    F = cohort_factors(weibull_survival(np.arange(80), 3, 15))
+    F = cohort_factors(weibull_survival(np.arange(80), 3, 15), YEARS, VINTAGES)
     for t, y in enumerate(YEARS):
         v = int(np.searchsorted(VINTAGES, y))
         assert F[v, t] == pytest.approx(1.0)
@@ -84,7 +85,7 @@ def test_history_sales_equal_the_data(mp, registry):
     ctx = context(registry)
     for k in ctx.classes:
         modelled = mp["class_sales"].sel(vclass=k).sel(year=slice(2011, HIST_END)).values
-        np.testing.assert_allclose(modelled, ctx.hist_sales[k][1:], rtol=1e-9)
+        np.testing.assert_allclose(modelled, ctx.history[k].sales[1:], rtol=1e-9)
 
 
 def test_energy_and_emissions_sum_over_dimensions(mp):
@@ -124,54 +125,14 @@ def test_nze_2060_nearly_removes_tailpipe_co2(registry):
     assert float(t.sel(year=2060)) < 0.02 * float(t.sel(year=2024))
 
 
-def _one_vehicle(segment, powertrain, year):
-    idx = pd.MultiIndex.from_tuples([(segment, powertrain)])
-    df = pd.DataFrame(0.0, index=idx, columns=list(YEARS))
-    df.loc[(segment, powertrain), year] = 1.0
-    return df
-
-
-@pytest.mark.parametrize("segment,powertrain,fuel", [
-    ("car-lmpv", "bev", "electricity"), ("car-lmpv", "ice-gasoline", "e0"), ("truck-heavy", "ice-diesel", "b40"),
-    ("mc-scooter", "bev", "electricity"),
-])
-def test_one_vehicle_fleet_reproduces_the_vehicle_engine(registry, tmp_path, segment, powertrain, fuel):
-    # a flat grid (every region) and flat losses, and B40 in every year since 2010, so that averaging over the
-    # years of use cannot differ between the engines (the fleet weights years by km, the engine evenly)
-    regions = ["national", "jamali", "sumatera", "kalimantan", "sulawesi", "nusa-tenggara", "maluku-papua"]
-    grid = "".join(f"    - {{region: {r}, scenario: {sc}, year: {y}, basis: life-cycle, value: 700, unit: g CO2e/kWh, "
-                   f"source_id: flat}}\n" for r in regions
-                   for sc, ys in (("historical", range(2015, 2025)), ("current-policies", range(2025, 2061, 5)))
-                   for y in ys)
-    losses = registry.table("grid-losses").frame
-    loss = "".join(f"    - {{region: {r}, year: {y}, value: 8, unit: '%', source_id: flat}}\n"
-                   for r, y in zip(losses["region"], losses["year"]))
-    blend = "".join(f"    - {{component: biodiesel, effective_date: '{d}', value: 40, unit: '%', source_id: flat, "
-                    f"status: superseded}}\n" for d in registry.table("blend-mandates").where(component="biodiesel")
-                    .frame["effective_date"] if d < "2025-01-01")
-    ov = tmp_path / "flat.yaml"
-    ov.write_text("sources:\n  - {id: flat, citation: 'test: flat grid and B40'}\ntables:\n  grid-intensity:\n" + grid
-                  + "  grid-losses:\n" + loss + "  blend-mandates:\n" + blend)
-    reg = registry.with_overrides([ov])
-    vintage = 2016
-    fleet = run("bau", registry=reg, sales=_one_vehicle(segment, powertrain, vintage), initial_stock="none")
-    sel = (fleet["segment"].values == segment) & (fleet["powertrain"].values == powertrain)
-    total_fleet = float(fleet["emissions_case"].values[sel].sum())
-    km_fleet = float(fleet["vkm"].values[sel].sum())
-    veh = lifecycle(segment, powertrain, fuel, vintage, "national", registry=reg)
-    per_km = float(veh["emissions"].sel(stage="total").values.squeeze())
-    km = float(veh["lifetime_km"].values.squeeze())
-    assert km_fleet == pytest.approx(km, rel=1e-5)  # the last few km of a 2016 truck fall after 2060
-    assert total_fleet == pytest.approx(per_km * km, rel=1e-3)
-
-
 def test_exogenous_sales_bad_input(registry):
     with pytest.raises(InputError, match="initial_stock 'some' not allowed"):
         run("bau", registry=registry, initial_stock="some")
 
 
 def test_logit_choice_reproduces_base_year_and_shifts_with_cost(registry, tmp_path):
-    from jalur.pathways.model import choice_costs, powertrain_shares
+    from jalur.pathways.choice import choice_costs
+    from jalur.pathways.mix import powertrain_shares
     from jalur.pathways.scenario import load_scenario
 
     p = tmp_path / "logit.yaml"
@@ -237,10 +198,10 @@ def test_bad_survival_spec(tmp_path):
 
 
 def test_choice_model_tax_settings_reach_the_costs(registry):
-    from jalur.pathways.model import choice_costs
+    from jalur.pathways.choice import choice_costs
 
     ctx = context(registry)
-    pts = list(dict.fromkeys(ctx.combos[ctx.combos["class"] == "car"]["powertrain"]))
+    pts = ctx.powertrains("car")
     base = choice_costs(registry, "car")
     s2 = choice_costs(registry, "car", 0.08, "retail", "2026-01-01")
     h = pts.index("hev")

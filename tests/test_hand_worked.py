@@ -55,22 +55,36 @@ def ramp_registry(registry, tmp_path_factory):
     return registry.with_overrides([ov])
 
 
-def mean_grid_over_use(registration_year: int, years_of_use: int) -> float:
-    """Mean of the annual grid over the years of use, each year weighted evenly: a linear ramp's midpoint."""
-    return ramp(registration_year + (years_of_use - 1) / 2)
+def mean_grid_over_use(registry, registration_year: int, vclass: str) -> float:
+    """Mean of the annual grid over the years of use, each year weighted by the km driven in it.
+
+    A vehicle of age a is on the road with probability S(a) = exp(-(a/scale)^shape) and drives (1 - d)^a of its
+    first-year km (fleet-parameters of the class): weights w(a) = S(a)(1 - d)^a / sum. The grid is held at its
+    2060 value afterwards.
+    """
+    fp = registry.table("fleet-parameters")
+    get = lambda name, unit: fp.get(unit, parameter=name, **{"class": vclass})
+    a = np.arange(80)
+    w = np.exp(-((a / get("weibull_scale", "year")) ** get("weibull_shape", "1"))) * (1 - get("km_decline_per_year", "1/year")) ** a
+    return float((w / w.sum() * ramp(np.minimum(registration_year + a, 2060))).sum())
 
 
 def test_grid_ramp_gives_closed_form_electricity_stage(ramp_registry):
     reg = ramp_registry
     year = 2030
     kwh = vp(reg, "car-lmpv", "bev", "electricity_use") * (1 - vp(reg, "car-lmpv", "bev", "energy_improvement", "1/year")) ** (year - 2024)
-    life = int(vp(reg, "car-lmpv", "bev", "lifetime_years"))
     ds = lifecycle("car-lmpv", "bev", years=year, regions="jamali", registry=reg)
-    got = float(ds["emissions"].sel(stage="energy-supply").values.squeeze())
-    assert got == pytest.approx(kwh * mean_grid_over_use(year, life) / (1 - LOSS), rel=1e-9)
+    got = float(ds["emissions"].sel(stage="electricity-supply").values.squeeze())
+    assert got == pytest.approx(kwh * mean_grid_over_use(reg, year, "car") / (1 - LOSS), rel=1e-9)
     reg_year = lifecycle("car-lmpv", "bev", years=year, regions="jamali", registry=reg, grid_basis="registration-year")
-    got = float(reg_year["emissions"].sel(stage="energy-supply").values.squeeze())
+    got = float(reg_year["emissions"].sel(stage="electricity-supply").values.squeeze())
     assert got == pytest.approx(kwh * ramp(year) / (1 - LOSS), rel=1e-9)
+    # motorcycles: a shorter life and a faster decline weight the early (dirtier) years more
+    mc = lifecycle("mc-scooter", "bev", years=year, regions="jamali", registry=reg)
+    kwh_mc = vp(reg, "mc-scooter", "bev", "electricity_use") * (
+        1 - vp(reg, "mc-scooter", "bev", "energy_improvement", "1/year")) ** (year - 2024)
+    got = float(mc["emissions"].sel(stage="electricity-supply").values.squeeze())
+    assert got == pytest.approx(kwh_mc * mean_grid_over_use(reg, year, "motorcycle") / (1 - LOSS), rel=1e-9)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -237,12 +251,14 @@ def test_e100_tailpipe_is_ch4_and_n2o_with_the_biogenic_methane_gwp(registry):
     tech = "three-way-catalyst-ldv-1995-later"          # cars: IPCC 2006 Table 3.2.2, light-duty 1995 or later
     ch4 = t.get("g CH4/MJ", fuel="gasoline", gas="ch4", technology=tech)
     n2o = t.get("g N2O/MJ", fuel="gasoline", gas="n2o", technology=tech)
-    got = float(ds["emissions"].sel(stage="tailpipe").values.squeeze())
+    got = float(ds["emissions"].sel(stage="tailpipe-non-co2").values.squeeze())
     assert got == pytest.approx(mj * (ch4 * 27.0 + n2o * 273.0), rel=1e-9)
+    assert float(ds["emissions"].sel(stage="tailpipe-co2").values.squeeze()) == 0
     e0 = lifecycle("car-lmpv", "ffv", "e0", year, "jamali", registry=registry)
     co2 = registry.table("fuel-properties").get("g CO2/MJ", fuel="gasoline", property="combustion_co2")
-    got0 = float(e0["emissions"].sel(stage="tailpipe").values.squeeze())
-    assert got0 == pytest.approx(mj * (co2 + ch4 * 29.8 + n2o * 273.0), rel=1e-9)
+    assert float(e0["emissions"].sel(stage="tailpipe-co2").values.squeeze()) == pytest.approx(mj * co2, rel=1e-9)
+    got0 = float(e0["emissions"].sel(stage="tailpipe-non-co2").values.squeeze())
+    assert got0 == pytest.approx(mj * (ch4 * 29.8 + n2o * 273.0), rel=1e-9)
 
 
 def test_electrolytic_hydrogen_draws_grid_electricity_per_mj(registry):
@@ -254,9 +270,10 @@ def test_electrolytic_hydrogen_draws_grid_electricity_per_mj(registry):
     kwh_per_kg = (h2.get("kWh/kg", parameter="electrolysis_electricity") / (1 - h2.get("1", parameter="supply_chain_loss"))
                   + h2.get("kWh/kg", parameter="compression_electricity"))
     lhv = registry.table("fuel-properties").get("MJ/kg", fuel="hydrogen", property="lhv_mass")
-    got = float(ds["emissions"].sel(stage="energy-supply").values.squeeze())
+    got = float(ds["emissions"].sel(stage="electricity-supply").values.squeeze())
     assert got == pytest.approx(mj * kwh_per_kg / lhv * 500.0, rel=1e-9)
-    assert float(ds["emissions"].sel(stage="tailpipe").values.squeeze()) == 0
+    for s in ("tailpipe-co2", "tailpipe-non-co2", "fuel-supply"):
+        assert float(ds["emissions"].sel(stage=s).values.squeeze()) == 0
 
 
 def test_tco_battery_replacement_is_discounted_to_mid_life(registry):

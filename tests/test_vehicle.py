@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 from hypothesis import given, settings, strategies as st
 
+from jalur.catalog import STAGES, catalog
 from jalur.errors import InputError
-from jalur.vehicle import STAGES, lifecycle, to_records
-from jalur.vehicle.catalog import VALID_FUELS
-from jalur.vehicle.fuels import annual_mandate, energy_share
-from jalur.vehicle.grid import window_mean, window_mean_paired
-from jalur.vehicle.lifecycle import REFERENCE_YEAR
+from jalur.physics.blends import annual_mandate, energy_share
+from jalur.physics.series import SERIES, use_matrix
+from jalur.physics.vehicles import REFERENCE_YEAR
+from jalur.vehicle import lifecycle, to_records
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def test_motorcycles_are_first_class(full):
 def test_zero_grid_leaves_bev_with_production_and_maintenance(registry):
     ds = lifecycle("car-lmpv", "bev", years=2030, regions="jamali", registry=registry, grid_intensity=0.0)
     e = ds["emissions"].sel(year=2030, region="jamali").squeeze()
-    for s in ("energy-supply", "tailpipe", "land-use-change"):
+    for s in ("fuel-supply", "electricity-supply", "tailpipe-co2", "tailpipe-non-co2", "land-use-change"):
         assert float(e.sel(stage=s)) == 0.0
     fixed = sum(float(e.sel(stage=s)) for s in ("vehicle", "battery", "maintenance", "end-of-life"))
     assert float(e.sel(stage="total")) == pytest.approx(fixed)
@@ -55,7 +56,7 @@ def test_zero_grid_leaves_bev_with_production_and_maintenance(registry):
 def test_bev_energy_supply_is_grid_times_plug_energy(registry, x):
     ds = lifecycle("mc-scooter", "bev", years=REFERENCE_YEAR, regions="jamali", registry=registry, grid_intensity=x)
     kwh = registry.table("vehicle-parameters").get(segment="mc-scooter", powertrain="bev", parameter="electricity_use")
-    assert stage(ds, stage="energy-supply") == pytest.approx(kwh * x, rel=1e-9, abs=1e-12)
+    assert stage(ds, stage="electricity-supply") == pytest.approx(kwh * x, rel=1e-9, abs=1e-12)
 
 
 def test_e0_equals_plain_gasoline_whatever_the_ethanol_pathway(registry):
@@ -69,18 +70,18 @@ def test_e0_equals_plain_gasoline_whatever_the_ethanol_pathway(registry):
     imp = registry.table("vehicle-parameters").get("1/year", segment="car-lmpv", powertrain="ice-gasoline",
                                                    parameter="energy_improvement")
     co2 = registry.table("fuel-properties").get("g CO2/MJ", fuel="gasoline", property="combustion_co2")
-    tail = stage(base, stage="tailpipe")
-    assert tail == pytest.approx(mj * (1 - imp) ** (2030 - REFERENCE_YEAR) * co2, rel=0.03)
-    assert tail > mj * (1 - imp) ** (2030 - REFERENCE_YEAR) * co2
+    tail = stage(base, stage="tailpipe-co2")
+    assert tail == pytest.approx(mj * (1 - imp) ** (2030 - REFERENCE_YEAR) * co2, rel=1e-12)
+    assert stage(base, stage="tailpipe-non-co2") > 0
 
 
 def test_ethanol_blends_cut_tailpipe_and_report_biogenic_co2(registry):
     ds = lifecycle("car-lmpv", "ffv", ["e0", "e20", "e100"], 2030, "jamali", registry=registry)
-    tail = ds["emissions"].sel(stage="tailpipe", year=2030, region="jamali").values
+    tail = ds["emissions"].sel(stage="tailpipe-co2", year=2030, region="jamali").values
     bio = ds["biogenic_co2"].sel(year=2030, region="jamali").values
     assert tail[0] > tail[1] > tail[2]
     assert bio[0] == 0 and 0 < bio[1] < bio[2]
-    assert tail[2] < 0.05 * tail[0]  # E100: only CH4/N2O left
+    assert tail[2] == 0  # E100: no fossil CO2
 
 
 def test_doubling_lifetime_km_halves_per_km_production(registry, tmp_path):
@@ -96,7 +97,7 @@ def test_doubling_lifetime_km_halves_per_km_production(registry, tmp_path):
     b = lifecycle("car-suv", "ice-gasoline", "e0", 2030, "jamali", registry=registry.with_overrides([ov]))
     for s in ("vehicle", "end-of-life"):
         assert stage(b, stage=s) == pytest.approx(stage(a, stage=s) / 2)
-    for s in ("energy-supply", "tailpipe", "maintenance"):
+    for s in ("fuel-supply", "tailpipe-co2", "tailpipe-non-co2", "maintenance"):
         assert stage(b, stage=s) == pytest.approx(stage(a, stage=s))
     assert float(b["lifetime_km"].squeeze()) == 2 * km
 
@@ -122,7 +123,7 @@ def test_grid_basis_and_scenarios_matter_for_bev_only(registry):
 
 def test_later_registration_years_improve_efficiency(full):
     e = full["emissions"].sel(segment="car-lcgc", powertrain="ice-gasoline", fuel="e0", region="jamali",
-                              stage="tailpipe").values.squeeze()
+                              stage="tailpipe-co2").values.squeeze()
     assert e[0] > e[1] > e[2]
 
 
@@ -138,7 +139,7 @@ def test_per_passenger_km_divides_by_occupancy(registry):
     occ = registry.table("vehicle-parameters").get(segment="bus-city", powertrain="bev", parameter="load_factor")
     assert stage(p, stage="total") == pytest.approx(stage(v, stage="total") / occ)
     assert p.attrs["units"] == "g CO2e/passenger-km"
-    with pytest.raises(InputError, match="per=tkm applies to trucks"):
+    with pytest.raises(InputError, match=r"per=tkm applies to truck only \(tonne-km\)"):
         lifecycle("bus-city", "bev", years=2030, regions="jamali", registry=registry, per="tkm")
 
 
@@ -179,7 +180,8 @@ def test_percentiles_are_ordered_and_bracket_central(registry):
     central = det["emissions"].sel(stage="total").values
     assert (tot("p5") < central).all() and (central < tot("p95")).all()
     # background factors are sampled too: the grid makes the BEV energy stage uncertain
-    bev_energy = ds["p95"].sel(powertrain="bev", stage="energy-supply") - ds["p5"].sel(powertrain="bev", stage="energy-supply")
+    bev_energy = (ds["p95"].sel(powertrain="bev", stage="electricity-supply")
+                  - ds["p5"].sel(powertrain="bev", stage="electricity-supply"))
     assert float(bev_energy.max()) > 5
 
 
@@ -212,14 +214,21 @@ def test_bad_input_lists_allowed_values(registry, kw, message):
 
 
 def test_every_powertrain_of_the_data_has_a_valid_default_fuel(registry):
-    from jalur.vehicle.catalog import DEFAULT_FUEL, resolve_fuel
-
+    cat = catalog(registry)
     for p in registry.table("powertrains").frame["powertrain"]:
-        f = resolve_fuel(p, DEFAULT_FUEL[p])
-        assert f.id in VALID_FUELS[p]
+        f = cat.resolve_fuel(p, cat.default_fuel(p))
+        assert f.id in cat.valid_fuels(p)
         uses_electricity = registry.table("powertrains").where(powertrain=p).frame["uses_electricity"].iloc[0] == "yes"
         uses_fuel = registry.table("powertrains").where(powertrain=p).frame["uses_fuel"].iloc[0] == "yes"
         assert (f.carrier == "electricity") == (uses_electricity and not uses_fuel), p
+
+
+def test_blend_walls_follow_the_powertrain_table(registry):
+    cat = catalog(registry)
+    assert cat.valid_fuels("ice-gasoline") == ("mandate", "e0", "e5", "e10")
+    assert cat.valid_fuels("ffv") == ("mandate", "e0", "e5", "e10", "e20", "e85", "e100")
+    assert cat.valid_fuels("ice-diesel") == ("mandate", "b0", "b35", "b40", "b50", "b100", "hvo")
+    assert cat.valid_fuels("fcev") == ("h2-smr", "h2-electrolysis")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -243,23 +252,13 @@ def test_energy_share_limits():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.floats(0, 1000), min_size=3, max_size=30), st.integers(0, 40), st.floats(0.5, 30))
-def test_window_mean_of_constant_and_bounds(values, offset, length):
-    a = np.array(values)
-    m = float(window_mean(a, 2010, np.array(2010 + offset), np.array(length)))
-    assert a.min() - 1e-9 <= m <= a.max() + 1e-9
-    const = float(window_mean(np.full(len(values), 7.0), 2010, np.array(2010 + offset), np.array(length)))
-    assert const == pytest.approx(7.0)
-    pair = window_mean_paired(np.stack([a, a]), 2010, np.array([2010 + offset] * 2), np.array([length] * 2))
-    assert pair[0] == pytest.approx(m) and pair[1] == pytest.approx(m)
-
-
-def test_triangular_quantiles_by_hand():
-    from jalur.uncertainty import triangular_ppf
-
-    # low 0, mode 1, high 3: the mode sits at the 1/3 quantile; F(x) = x^2/3 left of it, 1 - (3-x)^2/6 right
-    assert float(triangular_ppf(1 / 3, 0.0, 1.0, 3.0)) == pytest.approx(1.0)
-    assert float(triangular_ppf(0.1, 0.0, 1.0, 3.0)) == pytest.approx((0.1 * 3) ** 0.5)
-    assert float(triangular_ppf(0.9, 0.0, 1.0, 3.0)) == pytest.approx(3 - (0.1 * 6) ** 0.5)
-    u = (np.arange(100_000) + 0.5) / 100_000
-    assert float(triangular_ppf(u, 2.0, 3.0, 7.0).mean()) == pytest.approx((2 + 3 + 7) / 3, rel=1e-4)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=40), st.integers(2015, 2060), st.floats(0, 1000))
+def test_use_matrix_averages_are_weighted_means(raw, year, const):
+    w = np.array(raw) + 1e-3
+    w = w / w.sum()
+    W = use_matrix(np.array([year]), w)
+    assert float(W.sum()) == pytest.approx(1.0)
+    series = xr.DataArray(np.full(len(SERIES), const), dims="calendar")
+    assert (W * series).sum("calendar").item() == pytest.approx(const)
+    ramp = xr.DataArray(SERIES.astype(float), dims="calendar")
+    assert (W * ramp).sum("calendar").item() == pytest.approx(year + float((np.arange(len(w)) * w).sum()))

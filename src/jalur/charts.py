@@ -15,26 +15,17 @@ import plotly.graph_objects as go
 from jalur.errors import InputError
 from jalur.io import atomic_write_bytes, atomic_write_text
 
-STAGE_COLOURS = {
-    "vehicle": "#8c8c8c", "battery": "#6a3d9a", "energy-supply": "#e6a700", "tailpipe": "#d62728",
-    "land-use-change": "#2ca02c", "maintenance": "#1f77b4", "end-of-life": "#17becf",
-}
-STAGE_LABELS_ID = {
-    "vehicle": "kendaraan", "battery": "baterai", "energy-supply": "pasokan energi", "tailpipe": "knalpot",
-    "land-use-change": "perubahan lahan", "maintenance": "perawatan", "end-of-life": "akhir masa pakai",
-}
-
-
-def stacked_stages(df: pd.DataFrame, title: str, unit: str, label_col: str = "label",
-                   reference: str | None = None) -> go.Figure:
+def stacked_stages(df: pd.DataFrame, title: str, unit: str, stages: list[tuple[str, str, str]],
+                   label_col: str = "label", reference: str | None = None) -> go.Figure:
     """Stacked bars of life-cycle stages, one bar per row of *df* (columns named after stages).
 
-    Break-even distances, if *df* has ``break_even_km``, are written above the bars.
+    *stages* gives each stage's id, label and colour (``jalur.catalog``); break-even distances, if *df* has
+    ``break_even_km``, are written above the bars.
     """
     fig = go.Figure()
-    for stage, colour in STAGE_COLOURS.items():
+    for stage, label, colour in stages:
         if stage in df:
-            fig.add_bar(name=f"{stage} / {STAGE_LABELS_ID[stage]}", x=df[label_col], y=df[stage], marker_color=colour)
+            fig.add_bar(name=label, x=df[label_col], y=df[stage], marker_color=colour)
     if "total" in df:
         text = [f"{t:.0f}" for t in df["total"]]
         if "break_even_km" in df:

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from jalur.vehicle import lifecycle
-from jalur.vehicle.lifecycle import REFERENCE_YEAR
+from jalur.physics.vehicles import REFERENCE_YEAR
 
 REF = yaml.safe_load((Path(__file__).parent / "lca_itf_good_to_go_2020.yaml").read_text())
 COMMON = REF["common_inputs"]

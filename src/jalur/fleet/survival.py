@@ -7,6 +7,10 @@ from typing import Callable
 
 import numpy as np
 
+#: Oldest age modelled [year]: survival curves are tabulated for ages 0 .. MAX_AGE - 1.
+MAX_AGE = 80
+AGES = np.arange(MAX_AGE)
+
 
 def weibull_survival(age, shape: float, scale: float):
     """Share of vehicles still in the fleet at an age (Weibull).
@@ -66,25 +70,26 @@ SURVIVAL_MODELS: dict[str, tuple[Callable, tuple[str, str]]] = {
 }
 
 
-def initial_age_profile(ages: np.ndarray, survival: np.ndarray, growth: float) -> np.ndarray:
-    """Age structure of a fleet whose sales grew at a steady rate: shares by age summing to 1.
+def life_table(table, ages=AGES) -> np.ndarray:
+    """Survival by age from a life table (share surviving at age 0, 1, 2 ...), zero past its end."""
+    t = np.asarray(table, dtype=float)
+    n = len(np.asarray(ages))
+    return np.concatenate([t, np.zeros(max(0, n - len(t)))])[:n]
 
-    Parameters
-    ----------
-    ages : numpy.ndarray [year]
-    survival : numpy.ndarray [1]
-        Survival at each age.
-    growth : float [1/year]
-        Yearly growth of sales before the first modelled year.
+
+def curve(model: str, ages=AGES, **params: float) -> np.ndarray:
+    """Survival by age [1] of a named model: ``weibull`` (shape, scale), ``logistic`` (midpoint, steepness) or
+    ``life-table`` (table).
 
     Examples
     --------
-    >>> p = initial_age_profile(np.arange(3), np.ones(3), 0.0)
-    >>> [round(float(x), 3) for x in p]
-    [0.333, 0.333, 0.333]
+    >>> curve("life-table", np.arange(4), table=[1.0, 0.5]).tolist()
+    [1.0, 0.5, 0.0, 0.0]
     """
-    w = survival * (1.0 + growth) ** (-np.asarray(ages, dtype=float))
-    return w / w.sum()
+    if model == "life-table":
+        return life_table(params["table"], ages)
+    fn, names = SURVIVAL_MODELS[model]
+    return fn(ages, *(params[n] for n in names))
 
 
 @dataclass(frozen=True)

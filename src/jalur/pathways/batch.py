@@ -11,8 +11,12 @@ import pandas as pd
 
 from jalur import datasets
 from jalur.datasets import Registry
-from jalur.pathways.model import COMPACT_VARIABLES, YEARS, check_levers, context, powertrain_shares, run
+from jalur.pathways.context import YEARS, context
+from jalur.pathways.levers import check_scenario
+from jalur.pathways.mix import powertrain_shares
+from jalur.pathways.model import run
 from jalur.pathways.scenario import Scenario, ScenarioError, _deep_merge, load_scenario
+from jalur.pathways.variables import compact_units
 
 
 def vary(base: Scenario, changes: dict[str, Any], name: str) -> Scenario:
@@ -59,15 +63,17 @@ def run_batch(base: str | Scenario, variations: Iterable[dict[str, Any]], *, reg
     Returns
     -------
     pandas.DataFrame
-        Columns ``run, variable, unit`` and one column per year 2010-2060 (variables: ``COMPACT_VARIABLES``).
+        Columns ``run, variable, unit`` and one column per year 2010-2060 (the ``compact`` variables of
+        :mod:`jalur.pathways.variables`).
     """
     reg = registry if registry is not None else datasets.load(overrides)
-    sc = base if isinstance(base, Scenario) else load_scenario(base, known_sources=set(reg.sources.index))
-    items = list(enumerate(copy.deepcopy(list(variations))))
     ctx = context(reg)
+    sc = base if isinstance(base, Scenario) else load_scenario(base, known_sources=set(reg.sources.index),
+                                                                catalogue=ctx.cat)
+    items = list(enumerate(copy.deepcopy(list(variations))))
     for i, ch in items:  # validate every variation (schema, data names, share paths) before spending time on runs
         v = vary(sc, ch, f"run-{i}")
-        check_levers(reg, v)
+        check_scenario(reg, v)
         for k in ctx.classes:
             powertrain_shares(ctx, v, k)
     results: dict[int, dict] = {}
@@ -84,8 +90,9 @@ def run_batch(base: str | Scenario, variations: Iterable[dict[str, Any]], *, reg
                     results[i] = res
                 if progress:
                     progress(len(results))
+    units = compact_units()
     rows = []
     for i in sorted(results):
         for v, arr in results[i].items():
-            rows.append([i, v, COMPACT_VARIABLES[v], *np.asarray(arr, dtype=float)])
+            rows.append([i, v, units[v], *np.asarray(arr, dtype=float)])
     return pd.DataFrame(rows, columns=["run", "variable", "unit", *[int(y) for y in YEARS]])

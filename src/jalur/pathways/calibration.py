@@ -7,7 +7,8 @@ import pandas as pd
 
 from jalur import datasets
 from jalur.datasets import Registry
-from jalur.pathways.model import HIST_END, YEARS, context, run
+from jalur.pathways.context import HIST_YEARS, YEARS, context
+from jalur.pathways.model import run
 from jalur.units import conversion_factor
 
 
@@ -30,29 +31,30 @@ def calibration_report(registry: Registry | None = None, overrides=None) -> pd.D
     ctx = context(reg)
     ds = run("bau", registry=reg)
     rows = []
-    hist_years = YEARS[YEARS <= HIST_END]
+    hist_years = HIST_YEARS
     for k in ctx.classes:
-        fit = ctx.registered_fit[k]
+        fit = ctx.history[k].registered_fit
         note = (f"Weibull fit to BPS: shape {fit.params[0]:.2f}, scale {fit.params[1]:.1f} years, "
                 f"RMSE {fit.rmse_pct:.1f} %" + (" (at the edge of the search box)" if fit.at_bound else ""))
         active = ds["stock"].values[ds["class"].values == k].sum(axis=0)
         for i, y in enumerate(hist_years):
             if i == 0:
                 continue
-            obs = ctx.bps_stock[k][i]
+            obs = ctx.history[k].registered[i]
             rows.append(("registered-stock", k, "all", int(y), obs, fit.modelled[i], note))
             rows.append(("active-stock", k, "all", int(y), obs, float(active[i]),
                          "active fleet (in use) from literature survival; not expected to match registrations"))
     ev = reg.table("electrified-stock").frame
     st = ds["stock"]
+    battery_only = {p.id for p in ctx.cat.powertrains.values() if p.battery_only}
     for _, r in ev.iterrows():
-        if r["powertrain"] != "bev" or int(r["year"]) not in set(int(y) for y in YEARS):
+        if r["powertrain"] not in battery_only or int(r["year"]) not in set(int(y) for y in YEARS):
             continue
-        m = (ds["class"].values == r["class"]) & (ds["powertrain"].values == "bev")
+        m = (ds["class"].values == r["class"]) & (ds["powertrain"].values == r["powertrain"])
         if not m.any():
             continue
         mod = float(st.values[m].sum(axis=0)[list(YEARS).index(int(r["year"]))])
-        rows.append(("ev-stock", r["class"], "bev", int(r["year"]), float(r["value"]), mod,
+        rows.append(("ev-stock", r["class"], r["powertrain"], int(r["year"]), float(r["value"]), mod,
                      "model: cumulative electrified sales less survival; data: registered EV stock"))
     # road fuel use against national consumption (all uses): road is most of gasoline, part of diesel
     fc = reg.table("fuel-consumption")
@@ -61,7 +63,7 @@ def calibration_report(registry: Registry | None = None, overrides=None) -> pd.D
         y = int(r["year"])
         if y not in set(int(v) for v in YEARS):
             continue
-        liquids = ["gasoline", "ethanol"] if r["product"] == "gasoline" else ["diesel", "biodiesel", "hvo"]
+        liquids = [r["product"], *ctx.cat.blend_components(r["product"])]   # the product with what blends into it
         mod = float(vol.sel(liquid=liquids, year=y).sum())
         rows.append(("fuel-use", "all", r["product"], y, float(r["value"]) * conversion_factor(r["unit"], "kL"), mod,
                      "modelled road use vs national consumption of all sectors (road is most of gasoline, "

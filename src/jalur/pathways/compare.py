@@ -7,21 +7,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
-from jalur.pathways.iamc import CLASS_LABEL, to_iamc
-from jalur.pathways.outputs import SUMMARY_VARIABLES, SUMMARY_YEARS
+from jalur.catalog import STAGES
+from jalur.pathways.outputs import SUMMARY_YEARS, summary
+from jalur.pathways.iamc import to_iamc
+from jalur.pathways.variables import run_labels
 
 
 def compare_table(runs: dict[str, xr.Dataset], years=SUMMARY_YEARS) -> pd.DataFrame:
     """Key national variables of each scenario at a few years (long: variable, unit, scenario, years...)."""
     parts = []
     for name, ds in runs.items():
-        nat = to_iamc(ds)
-        nat = nat[nat["region"] == "Indonesia"].set_index("variable")
-        for v, unit in SUMMARY_VARIABLES:
-            if v in nat.index:
-                parts.append({"variable": v, "unit": unit, "scenario": name,
-                              **{str(y): float(nat.loc[v, y]) for y in years}})
-    return pd.DataFrame(parts)
+        s = summary(to_iamc(ds), years)
+        s.insert(2, "scenario", name)
+        parts.append(s)
+    return pd.concat(parts, ignore_index=True)
 
 
 def wedges(base: xr.Dataset, other: xr.Dataset, quantity: str = "wtw") -> pd.DataFrame:
@@ -30,13 +29,11 @@ def wedges(base: xr.Dataset, other: xr.Dataset, quantity: str = "wtw") -> pd.Dat
     *quantity* is ``wtw`` (well-to-wheel: tailpipe, fuel supply, electricity) or ``lca`` (adds land-use
     change, vehicle production and maintenance).
     """
-    stages = {"wtw": ["tailpipe-co2", "tailpipe-ch4-n2o", "well-to-tank", "electricity"],
-              "lca": None}[quantity]
+    info = run_labels(base)["stages"]
+    stages = [s for s in STAGES if info[s]["well_to_wheel"]] if quantity == "wtw" else list(STAGES)
 
     def by_class(ds: xr.Dataset) -> pd.DataFrame:
-        e = ds["emissions_case"]
-        if stages is not None:
-            e = e.sel(stage=stages)
+        e = ds["emissions_case"].sel(stage=stages)
         return (e.sum("stage").groupby("class").sum("case") / 1e12).to_pandas().T
 
     b, o = by_class(base), by_class(other)
@@ -56,7 +53,8 @@ def wedge_figure(base_name: str, base: xr.Dataset, runs: dict[str, xr.Dataset], 
         fig.add_scatter(x=years, y=list(floor), name=f"{last}", mode="lines", stackgroup="w",
                         line={"width": 0.5, "color": "#dddddd"})
         for k in w.columns:
-            fig.add_scatter(x=years, y=list(np.asarray(w[k], dtype=float)), name=f"cut: {CLASS_LABEL.get(k, k)}",
+            label = run_labels(base)["classes"][k]["iamc_label"]
+            fig.add_scatter(x=years, y=list(np.asarray(w[k], dtype=float)), name=f"cut: {label}",
                             mode="lines", stackgroup="w")
     fig.add_scatter(x=years, y=list(total(base)), name=base_name, mode="lines", line={"color": "black"})
     for n in names[:-1]:
@@ -65,3 +63,27 @@ def wedge_figure(base_name: str, base: xr.Dataset, runs: dict[str, xr.Dataset], 
     fig.update_layout(title=f"Road {label} and reductions by vehicle class against {base_name} / baji penurunan emisi",
                       yaxis_title="Mt CO2e/yr", template="plotly_white", height=540)
     return fig
+
+
+def run_scenarios(names: list[str], *, registry=None, progress=None) -> dict[str, xr.Dataset]:
+    """Run several scenarios on one registry, keyed by scenario name (two scenarios may not share a name).
+
+    Raises
+    ------
+    InputError
+        If two of the scenarios have the same name.
+    """
+    from jalur.errors import InputError
+    from jalur.pathways.model import run
+
+    runs: dict[str, xr.Dataset] = {}
+    for s in names:
+        ds = run(s, registry=registry)
+        name = ds.attrs["scenario"]
+        if name in runs:
+            raise InputError(f"two scenarios are named {name!r} (from {runs[name].attrs['scenario_file']} and "
+                             f"{ds.attrs['scenario_file']}); compare scenarios with different names")
+        runs[name] = ds
+        if progress:
+            progress()
+    return runs

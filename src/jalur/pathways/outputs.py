@@ -14,10 +14,12 @@ import pandas as pd
 import xarray as xr
 
 from jalur import datasets
-from jalur.charts import figure_to_png, series_figure
+from jalur.charts import figure_to_png
 from jalur.datasets import Registry
 from jalur.errors import InputError
-from jalur.pathways.iamc import CARRIER_LABEL, CLASS_LABEL, PT_LABEL, to_iamc
+from jalur.pathways.charts import charts
+from jalur.pathways.iamc import to_iamc
+from jalur.pathways.variables import summary_names
 
 SUMMARY_YEARS = (2024, 2030, 2040, 2050, 2060)
 #: File that marks a folder as written by jalur; only such a folder (or an empty one) is ever replaced.
@@ -63,33 +65,17 @@ def commit_out_dir(tmp: Path, out: Path) -> Path:
     else:
         os.replace(tmp, out)
     return out
-SUMMARY_VARIABLES = (
-    ("Stock|Road", "million vehicles"),
-    ("Stock|Road|Motorcycle|BEV", "million vehicles"),
-    ("Stock|Road|Car|BEV", "million vehicles"),
-    ("Sales|Road", "million vehicles/yr"),
-    ("Final Energy|Road", "PJ/yr"),
-    ("Electricity|Road", "TWh/yr"),
-    ("Fuel Volume|Road|Biodiesel", "million kL/yr"),
-    ("Fuel Volume|Road|Ethanol", "million kL/yr"),
-    ("Emissions|CO2|Road|Tailpipe", "Mt CO2/yr"),
-    ("Emissions|GHG|Road|Well-to-Wheel", "Mt CO2e/yr"),
-    ("Emissions|GHG|Road|Life Cycle", "Mt CO2e/yr"),
-    ("Supply|Crude Palm Oil", "Mt/yr"),
-    ("Supply|Battery", "GWh/yr"),
-    ("Supply|Nickel", "kt/yr"),
-    ("Trade|Oil Imports Avoided", "million kL/yr"),
-)
+
 
 
 def summary(iamc: pd.DataFrame, years=SUMMARY_YEARS) -> pd.DataFrame:
-    """Key variables of the national IAMC table at a few years."""
-    nat = iamc[iamc["region"] == "Indonesia"].set_index("variable")
-    rows = []
-    for v, unit in SUMMARY_VARIABLES:
-        if v in nat.index:
-            rows.append({"variable": v, "unit": unit, **{str(y): float(nat.loc[v, y]) for y in years}})
-    return pd.DataFrame(rows)
+    """Key national variables (the table's ``summary`` list) at a few years."""
+    national = iamc[iamc["region"] == iamc["region"].iloc[0]].set_index("variable")
+    out = []
+    for v in summary_names():
+        if v in national.index:
+            out.append({"variable": v, "unit": national.loc[v, "unit"], **{str(y): float(national.loc[v, y]) for y in years}})
+    return pd.DataFrame(out)
 
 
 def provenance(ds: xr.Dataset, reg: Registry) -> dict[str, Any]:
@@ -129,43 +115,6 @@ def arrays_frame(ds: xr.Dataset) -> pd.DataFrame:
     return out
 
 
-def charts(ds: xr.Dataset, iamc: pd.DataFrame) -> dict[str, Any]:
-    """The run's charts as plotly figures, by file stem."""
-    years = [int(y) for y in ds["year"].values]
-    nat = iamc[iamc["region"] == "Indonesia"].set_index("variable")
-    get = lambda v: nat.loc[v, years].to_numpy(float) if v in nat.index else np.zeros(len(years))
-    name = ds.attrs["scenario"]
-    figs = {}
-    stock = {PT_LABEL[p]: sum(get(f"Stock|Road|{kl}|{PT_LABEL[p]}") for kl in CLASS_LABEL.values()) for p in PT_LABEL}
-    figs["stock_by_powertrain"] = series_figure(years, {k: v for k, v in stock.items() if v.any()},
-                                                f"{name}: road vehicle stock by powertrain / armada per penggerak",
-                                                "million vehicles")
-    for kl in ("Motorcycle", "Car"):
-        tot = get(f"Sales|Road|{kl}")
-        shares = {PT_LABEL[p]: 100 * np.divide(get(f"Sales|Road|{kl}|{PT_LABEL[p]}"), tot, out=np.zeros(len(years)),
-                                                where=tot > 0) for p in PT_LABEL}
-        figs[f"sales_shares_{kl.lower()}"] = series_figure(
-            years, {k: v for k, v in shares.items() if v.any()},
-            f"{name}: {kl.lower()} sales by powertrain / pangsa penjualan", "% of new sales")
-    energy = {cl: get(f"Final Energy|Road|{cl}") for cl in CARRIER_LABEL.values()}
-    figs["energy_by_carrier"] = series_figure(years, {k: v for k, v in energy.items() if v.any()},
-                                              f"{name}: road final energy by carrier / energi final", "PJ/yr")
-    tail = get("Emissions|CO2|Road|Tailpipe")
-    base = tail[years.index(2024)] if 2024 in years else tail[0]
-    nz = np.where(np.array(years) >= 2024, base * np.clip((2060 - np.array(years)) / (2060 - 2024), 0, 1), np.nan)
-    figs["emissions"] = series_figure(
-        years, {"Tailpipe CO2": tail, "Well-to-wheel GHG": get("Emissions|GHG|Road|Well-to-Wheel"),
-                "Life-cycle GHG": get("Emissions|GHG|Road|Life Cycle"), "Straight line to net zero 2060": nz},
-        f"{name}: road emissions against a net-zero path / emisi jalan terhadap jalur nol bersih", "Mt CO2(e)/yr", stacked=False,
-        dashed=("Straight line to net zero 2060",))
-    figs["upstream"] = series_figure(
-        years, {"Crude palm oil (Mt)": get("Supply|Crude Palm Oil"), "Sugarcane (10 Mt)": get("Supply|Sugarcane") / 10,
-                "Battery (10 GWh)": get("Supply|Battery") / 10, "Electricity (10 TWh)": get("Electricity|Road") / 10,
-                "Oil imports avoided (million kL)": get("Trade|Oil Imports Avoided")},
-        f"{name}: upstream needs / kebutuhan hulu", "see legend", stacked=False)
-    return figs
-
-
 def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None = None,
               calibration: pd.DataFrame | None = None) -> Path:
     """Write every output of a run into *out_dir*, atomically (a failed run leaves no half-written folder).
@@ -187,7 +136,7 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
             calibration.to_csv(tmp / "calibration.csv", index=False)
         _workbook(tmp / "workbook.xlsx", iamc, summ, prov, calibration)
         (tmp / "charts").mkdir()
-        for stem, fig in charts(ds, iamc).items():
+        for stem, fig in charts(ds).items():
             fig.write_html(tmp / "charts" / f"{stem}.html", include_plotlyjs="directory")  # one plotly.min.js, offline
             figure_to_png(fig, tmp / "charts" / f"{stem}.png")
         commit_out_dir(tmp, out)
@@ -223,3 +172,29 @@ def _workbook(path: Path, iamc: pd.DataFrame, summ: pd.DataFrame, prov: dict, ca
         if calibration is not None:
             calibration.to_excel(xl, sheet_name="Calibration", index=False)
         sources.to_excel(xl, sheet_name="Sources", index=False)
+
+
+def write_comparison(runs: dict[str, xr.Dataset], out_dir: str | Path, *, quantity: str = "wtw",
+                     registry: Registry | None = None) -> Path:
+    """Write a comparison of scenarios into *out_dir*, atomically: ``compare.csv``, ``wedges.csv``,
+    ``wedges.html`` and ``.png``, ``provenance.json`` (the first run is the base of the wedges)."""
+    from jalur.pathways.compare import compare_table, wedge_figure, wedges
+
+    reg = registry if registry is not None else datasets.load()
+    names = list(runs)
+    out, tmp = prepare_out_dir(out_dir)
+    try:
+        compare_table(runs).to_csv(tmp / "compare.csv", index=False)
+        w = pd.concat({n: wedges(runs[names[0]], runs[n], quantity) for n in names[1:]}, names=["scenario", "year"])
+        w.reset_index().to_csv(tmp / "wedges.csv", index=False)
+        fig = wedge_figure(names[0], runs[names[0]], runs, quantity)
+        fig.write_html(tmp / "wedges.html", include_plotlyjs="directory")
+        figure_to_png(fig, tmp / "wedges.png")
+        (tmp / "provenance.json").write_text(json.dumps({
+            "jalur_version": runs[names[0]].attrs["jalur_version"], "data_version": reg.data_version,
+            "scenarios": names, "overrides": reg.provenance()["overrides"]}, indent=1), encoding="utf-8")
+        commit_out_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

@@ -24,16 +24,17 @@ Errors name the file, the key path (``levers.sales_shares.car.targets.bevv``) an
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from jalur.catalog import Catalog, shipped
 from jalur.errors import JalurError
+from jalur.io.text import read_user_text
 
-CLASSES = ("motorcycle", "car", "bus", "truck")
-POWERTRAINS = ("ice-gasoline", "ice-diesel", "ffv", "mhev", "hev", "phev", "bev", "fcev", "cng")
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 YEARS = (2010, 2060)
 #: Levers act from this year on; 2010-2024 is history and comes from the data.
@@ -91,18 +92,7 @@ class ClassShares(Strict):
     @field_validator("targets")
     @classmethod
     def _targets(cls, v: dict[str, YearMap]) -> dict[str, YearMap]:
-        for p, m in v.items():
-            if p not in POWERTRAINS:
-                raise ValueError(f"unknown powertrain {p!r}; allowed: {', '.join(POWERTRAINS)}")
-            _check_years(m, f"share of {p} (%)")
-        return {p: _check_years(m, "share") for p, m in v.items()}
-
-    @field_validator("residual")
-    @classmethod
-    def _residual(cls, v: str | None) -> str | None:
-        if v is not None and v not in POWERTRAINS:
-            raise ValueError(f"unknown powertrain {v!r}; allowed: {', '.join(POWERTRAINS)}")
-        return v
+        return {p: _check_years(m, f"share of {p} (%)") for p, m in v.items()}
 
 
 class Survival(Strict):
@@ -114,6 +104,11 @@ class Survival(Strict):
     midpoint: float | None = Field(None, gt=0, description="logistic: age at which half are gone [year]")
     steepness: float | None = Field(None, gt=0, description="logistic: steepness [1/year]")
     table: list[float] | None = Field(None, description="life-table: share surviving at age 0, 1, 2, ...")
+
+    def parameters(self) -> dict[str, Any]:
+        """The parameters of the chosen model (for :func:`jalur.fleet.survival.curve`)."""
+        need = {"weibull": ("shape", "scale"), "logistic": ("midpoint", "steepness"), "life-table": ("table",)}
+        return {n: getattr(self, n) for n in need[self.model]}
 
     @model_validator(mode="after")
     def _params(self) -> "Survival":
@@ -151,14 +146,16 @@ class Levers(Strict):
             if not (FIRST_LEVER_YEAR <= int(y) <= YEARS[1] + 1):
                 raise ValueError(f"ice_phaseout.{k}: {y} outside {FIRST_LEVER_YEAR}..{YEARS[1]}")
         return v
-    phaseout_powertrains: list[str] = Field(default_factory=lambda: ["ice-gasoline", "ice-diesel"])
+    phaseout_powertrains: list[str] | None = Field(
+        None, description="powertrains whose sales end at ice_phaseout (default: the conventional ones of table "
+                          "'powertrains')")
     biodiesel_blend: YearMap = Field(default_factory=dict, description="% FAME by volume from each year")
     ethanol_blend: YearMap = Field(default_factory=dict, description="% ethanol by volume from each year")
     hvo_share: YearMap = Field(default_factory=dict, description="% of the diesel pool (energy) as palm HVO")
     ffv_ethanol: YearMap = Field(default_factory=dict, description="% ethanol by volume in fuel used by flexy engines")
     ethanol_feedstock: dict[str, float] = Field(default_factory=lambda: {"molasses": 100.0},
                                                 description="% of fuel ethanol from molasses, sugarcane, cassava")
-    fame_pathway: Literal["open-pond", "methane-capture"] = "open-pond"
+    fame_pathway: str = Field("open-pond", description="palm FAME mill practice (fuel-pathways variant)")
     hydrogen: Literal["h2-smr", "h2-electrolysis"] = "h2-smr"
     luc: Literal["none", "direct", "indirect"] = "direct"
     fuel_economy: float = Field(1.0, ge=0, le=5, description="multiplier on the yearly energy-use improvement")
@@ -181,22 +178,6 @@ class Levers(Strict):
     oil_import_price: dict[str, float] = Field(default_factory=dict,
                                                description="gasoline/diesel -> USD per kL (default: data)")
 
-    @field_validator("ice_phaseout", "km_growth", "total_sales", "segment_shares", "sales_shares", "scrappage", "survival")
-    @classmethod
-    def _classes(cls, v: dict) -> dict:
-        for k in v:
-            if k not in CLASSES:
-                raise ValueError(f"unknown class {k!r}; allowed: {', '.join(CLASSES)}")
-        return v
-
-    @field_validator("phaseout_powertrains")
-    @classmethod
-    def _pts(cls, v: list[str]) -> list[str]:
-        for p in v:
-            if p not in POWERTRAINS:
-                raise ValueError(f"unknown powertrain {p!r}; allowed: {', '.join(POWERTRAINS)}")
-        return v
-
     @field_validator("biodiesel_blend", "ethanol_blend", "hvo_share", "ffv_ethanol")
     @classmethod
     def _blends(cls, v: YearMap) -> YearMap:
@@ -205,10 +186,6 @@ class Levers(Strict):
     @field_validator("ethanol_feedstock")
     @classmethod
     def _feedstock(cls, v: dict[str, float]) -> dict[str, float]:
-        allowed = ("molasses", "sugarcane", "cassava")
-        for k in v:
-            if k not in allowed:
-                raise ValueError(f"unknown ethanol feedstock {k!r}; allowed: {', '.join(allowed)}")
         if abs(sum(v.values()) - 100.0) > 0.01:
             raise ValueError(f"ethanol feedstock shares must sum to 100 %, got {sum(v.values()):g}")
         return v
@@ -274,6 +251,20 @@ def _deep_merge(base: dict, over: dict, path: str = "") -> dict:
     return out
 
 
+def _stamp(p: Path) -> tuple[int, int]:
+    st = p.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(p: Path, mtime_ns: int, size: int) -> Any:
+    """The YAML of a scenario file, parsed once per version of the file (callers deep-copy what they change)."""
+    try:
+        return yaml.safe_load(read_user_text(p, ScenarioError))
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{p}: not valid YAML: {exc}") from None
+
+
 def _read_raw(ref: str | Path, chain: tuple[str, ...] = ()) -> tuple[dict, str]:
     """Raw dict of a scenario (name or path) with its ``extends`` chain resolved."""
     p = Path(ref)
@@ -288,10 +279,7 @@ def _read_raw(ref: str | Path, chain: tuple[str, ...] = ()) -> tuple[dict, str]:
     where = str(p)
     if where in chain:
         raise ScenarioError(f"{where}: 'extends' makes a loop: {' -> '.join(chain + (where,))}")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{where}: not valid YAML: {exc}") from None
+    raw = _parse(p, *_stamp(p))
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: a scenario must be a mapping with at least 'name' and 'levers'")
     parent = raw.get("extends")
@@ -309,11 +297,18 @@ def _read_raw(ref: str | Path, chain: tuple[str, ...] = ()) -> tuple[dict, str]:
         merged["levers"] = _deep_merge(base.get("levers") or {}, raw.get("levers") or {})
         merged["sources"] = list(dict.fromkeys(list(base.get("sources") or []) + list(raw.get("sources") or [])))
         return merged, where
-    return raw, where
+    return copy.deepcopy(raw), where
 
 
-def load_scenario(ref: str | Path, *, known_sources: set[str] | None = None) -> Scenario:
+def load_scenario(ref: str | Path, *, known_sources: set[str] | None = None, catalogue: Catalog | None = None) -> Scenario:
     """Load and validate a scenario by built-in name or YAML path.
+
+    Parameters
+    ----------
+    known_sources : set of str, optional
+        Source ids the scenario may cite (default: not checked).
+    catalogue : Catalog, optional
+        The names the levers may use (default: the shipped catalogue).
 
     Raises
     ------
@@ -338,7 +333,43 @@ def load_scenario(ref: str | Path, *, known_sources: set[str] | None = None) -> 
         unknown = [s for s in sc.sources if s not in known_sources]
         if unknown:
             raise ScenarioError(f"{where}: sources: unknown source id(s) {unknown} (not in sources.csv)")
+    check_names(sc, catalogue if catalogue is not None else shipped())
     return sc
+
+
+#: Levers keyed by vehicle class.
+CLASS_LEVERS = ("sales_shares", "ice_phaseout", "km_growth", "total_sales", "segment_shares", "scrappage", "survival")
+
+
+def _unknown(where: str, key: str, kind: str, name: str, allowed) -> ScenarioError:
+    return ScenarioError(f"{where}: levers.{key}: unknown {kind} {name!r}; allowed: {', '.join(allowed)}")
+
+
+def check_names(sc: Scenario, cat: Catalog) -> None:
+    """Every class, powertrain and segment a scenario names must exist in the catalogue.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, the key path and the allowed names.
+    """
+    lv, where = sc.levers, sc.path
+    for key in CLASS_LEVERS:
+        for k in getattr(lv, key):
+            if k not in cat.classes:
+                raise _unknown(where, key, "class", k, cat.classes)
+    for k, spec in lv.sales_shares.items():
+        for p in list(spec.targets) + ([spec.residual] if spec.residual else []):
+            if p not in cat.powertrains:
+                where_key = f"sales_shares.{k}.targets" if p in spec.targets else f"sales_shares.{k}.residual"
+                raise _unknown(where, where_key, "powertrain", p, cat.powertrains)
+    for p in lv.phaseout_powertrains or []:
+        if p not in cat.powertrains:
+            raise _unknown(where, "phaseout_powertrains", "powertrain", p, cat.powertrains)
+    for k, shares in lv.segment_shares.items():
+        for s_ in shares:
+            if s_ not in cat.segments_of(k):
+                raise _unknown(where, f"segment_shares.{k}", "segment", s_, cat.segments_of(k))
 
 
 def _allowed_at(loc: tuple) -> list[str]:
@@ -374,3 +405,24 @@ def new_scenario_text(name: str, base: str) -> str:
         "  # biodiesel_blend: {2030: 50}\n"
         "  power_scenario: " + load_scenario(base).levers.power_scenario + "\n"
     )
+
+
+def write_new_scenario(path: str | Path, name: str, base: str) -> Path:
+    """Write a new scenario file that extends *base*; a file that exists is never overwritten.
+
+    Raises
+    ------
+    InputError
+        If *path* exists or cannot be written.
+    """
+    from jalur.errors import InputError
+    from jalur.io import atomic_write_text
+
+    p = Path(path)
+    if p.exists():
+        raise InputError(f"{p} already exists; choose another name or --out")
+    text = new_scenario_text(name, base)
+    try:
+        return atomic_write_text(p, text)
+    except OSError as exc:
+        raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None

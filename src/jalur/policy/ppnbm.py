@@ -19,35 +19,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from jalur import datasets
-from jalur.datasets import Registry
+from jalur.catalog import Catalog, catalog
+from jalur.datasets import Registry, memoize
 from jalur.errors import InputError
 
-CATEGORIES = ("passenger-lt10", "passenger-10-15", "double-cab", "motorcycle", "bus", "truck")
-CATEGORY_ALIASES = {"passenger": "passenger-lt10"}
-POWERTRAINS = ("ice-gasoline", "ice-diesel", "cng", "ffv", "mhev", "hev", "phev", "bev", "fcev")
 ORIGINS = ("local", "ckd", "cbu")
-ELECTRIC = ("bev", "fcev")
 #: First day of PP 73/2019 as amended by PP 74/2021; earlier sales fell under PP 41/2013 (not modelled).
 SCHEME_START = dt.date(2021, 10, 16)
-
-#: Which ``powertrain`` tokens of ``ppnbm-rates`` an LCEV vehicle of each powertrain may use.
-LCEV_TOKENS = {
-    "mhev": ("mhev", "hev-or-mhev"),
-    "hev": ("hev", "hev-or-mhev"),
-    "phev": ("phev",),
-    "bev": ("bev-or-fcev",),
-    "fcev": ("bev-or-fcev",),
-    "ffv": ("ffv",),
-}
-#: Incentive categories (``incentives.category``) of each vehicle category.
-INCENTIVE_CATEGORY = {"passenger-lt10": "passenger-car", "passenger-10-15": "passenger-car", "bus": "bus",
-                      "motorcycle": "motorcycle"}
 
 
 @dataclass(frozen=True)
@@ -57,9 +41,10 @@ class VehicleSpec:
     Attributes
     ----------
     category : str
-        ``passenger-lt10`` (alias ``passenger``), ``passenger-10-15``, ``double-cab``, ``motorcycle``, ``bus``, ``truck``.
+        A row of ``tax-categories`` (``passenger-lt10``, alias ``passenger``; ``passenger-10-15``, ``double-cab``,
+        ``motorcycle``, ``bus``, ``truck``).
     powertrain : str
-        One of :data:`POWERTRAINS`.
+        A row of ``powertrains``.
     price : float [IDR]
         Selling price before VAT and PPnBM.
     date : datetime.date
@@ -67,7 +52,7 @@ class VehicleSpec:
     engine_cc : float [cm3], optional
         Engine displacement (needed for every vehicle with a combustion engine).
     fuel : str, optional
-        ``petrol`` or ``diesel`` (default from the powertrain: diesel for ``ice-diesel``, else petrol).
+        ``petrol`` or ``diesel`` band criteria (default from the powertrain's carrier, ``energy-carriers.tax_fuel``).
     km_per_l : float [km/L], optional
         Fuel economy (type approval). At least one of ``km_per_l`` and ``co2`` for cars with an engine.
     co2 : float [g CO2/km], optional
@@ -101,13 +86,10 @@ class VehicleSpec:
     lcev: bool | None = None
     conversion: bool = False
 
-    def checked(self) -> "VehicleSpec":
+    def checked(self, cat: Catalog) -> "VehicleSpec":
         """A copy with defaults filled in; :class:`InputError` for a missing or impossible field."""
-        cat = CATEGORY_ALIASES.get(self.category, self.category)
-        if cat not in CATEGORIES:
-            raise InputError(f"unknown category {self.category!r}; categories: passenger, {', '.join(CATEGORIES)}")
-        if self.powertrain not in POWERTRAINS:
-            raise InputError(f"unknown powertrain {self.powertrain!r}; powertrains: {', '.join(POWERTRAINS)}")
+        category = cat.tax_category(self.category)
+        pt = cat.powertrain(self.powertrain)
         if self.origin not in ORIGINS:
             raise InputError(f"unknown origin {self.origin!r}; origins: {', '.join(ORIGINS)}")
         if not (isinstance(self.price, (int, float)) and math.isfinite(self.price) and self.price > 0):
@@ -118,24 +100,22 @@ class VehicleSpec:
                 raise InputError(f"{name} must be a positive number, got {v!r}")
         if self.tkdn is not None and not (0 <= self.tkdn <= 100):
             raise InputError(f"tkdn must be a percentage within 0..100, got {self.tkdn!r}")
-        fuel = self.fuel or ("diesel" if self.powertrain == "ice-diesel" else "petrol")
+        fuel = self.fuel or cat.carriers[pt.carrier].tax_fuel or "petrol"
         if fuel not in ("petrol", "diesel"):
             raise InputError(f"fuel must be petrol or diesel, got {fuel!r}")
-        has_engine = self.powertrain not in ELECTRIC
-        if has_engine and cat in ("passenger-lt10", "passenger-10-15", "double-cab", "motorcycle") and self.engine_cc is None:
-            raise InputError(f"powertrain {self.powertrain!r} needs engine_cc (--engine-cc) for category {cat!r}")
-        if has_engine and cat == "passenger-lt10" and self.km_per_l is None and self.co2 is None:
-            raise InputError(f"powertrain {self.powertrain!r} needs a fuel economy (--km-per-l) or CO2 (--co2) "
+        if pt.combustion_engine and category.needs_engine_size and self.engine_cc is None:
+            raise InputError(f"powertrain {pt.id!r} needs engine_cc (--engine-cc) for category {category.id!r}")
+        if pt.combustion_engine and category.needs_fuel_economy and self.km_per_l is None and self.co2 is None:
+            raise InputError(f"powertrain {pt.id!r} needs a fuel economy (--km-per-l) or CO2 (--co2) "
                              "figure: PPnBM bands are set by km/l or g CO2/km")
-        if self.powertrain == "phev" and cat == "passenger-lt10" and self.ev_range_km is None:
-            raise InputError("powertrain 'phev' needs its electric range (--ev-range-km): the LCEV PHEV article "
+        if pt.plug_in_hybrid and category.lcev_articles and self.ev_range_km is None:
+            raise InputError(f"powertrain {pt.id!r} needs its electric range (--ev-range-km): the LCEV PHEV article "
                              "requires at least 40 km (Permenperin 36/2021)")
         if self.date < SCHEME_START:
             raise InputError(f"date {self.date} is before {SCHEME_START}, when PP 73/2019 as amended by PP 74/2021 "
                              "took effect; the earlier PP 41/2013 regime is not modelled")
-        lcev = self.lcev if self.lcev is not None else (self.origin != "cbu" and self.powertrain in LCEV_TOKENS)
-        return VehicleSpec(cat, self.powertrain, float(self.price), self.date, self.engine_cc, fuel, self.km_per_l,
-                           self.co2, self.ev_range_km, self.tkdn, self.origin, self.lcgc, bool(lcev), self.conversion)
+        lcev = self.lcev if self.lcev is not None else (self.origin != "cbu" and bool(pt.lcev_tokens))
+        return replace(self, category=category.id, price=float(self.price), fuel=fuel, lcev=bool(lcev))
 
 
 @dataclass
@@ -213,6 +193,22 @@ class TaxResult:
             "notes": self.notes,
         }
 
+    def items(self) -> list[tuple[str, str]]:
+        """The assessment as (item, value) lines, in English and Bahasa Indonesia, for a printed table."""
+        d = self.as_dict()
+        return [
+            ("scheme / skema", d["scheme"]), ("rule / pasal", f"{d['rule']} — {d['legal_basis']}"),
+            ("confirmed", "yes" if d["confirmed"] else "NO (see notes)"),
+            ("PPnBM tariff", f"{d['ppnbm_tariff_pct']:g} %"), ("DPP (tax base)", f"{d['dpp_pct']:.4g} % of price"),
+            ("PPnBM effective", f"{d['ppnbm_effective_pct']:g} %  = Rp {d['ppnbm_rp']:,.0f}"),
+            ("VAT / PPN", f"{d['vat_pct']:g} %  = Rp {d['vat_rp']:,.0f}"),
+        ] + [(f"incentive: {i['name']}", f"- Rp {i['rp']:,.0f} ({i['reduces']}; {i['legal_basis']})")
+             for i in d["incentives"]] + [
+            ("PPnBM after incentives", f"{d['ppnbm_after_incentives_pct']:.4g} %  = Rp {d['ppnbm_after_incentives_rp']:,.0f}"),
+            ("price before tax", f"Rp {d['price_rp']:,.0f}"),
+            ("price incl. tax / harga termasuk pajak", f"Rp {d['price_incl_tax_rp']:,.0f}"),
+        ]
+
 
 # --------------------------------------------------------------------------------------------------
 # band tests
@@ -254,13 +250,13 @@ def _yes(v: Any) -> bool:
     return str(v).strip().lower() == "yes"
 
 
-def _row_matches(r: pd.Series, spec: VehicleSpec) -> tuple[bool, str]:
+def _row_matches(r: pd.Series, spec: VehicleSpec, has_engine: bool) -> tuple[bool, str]:
     """Does rule row *r* apply to *spec*? Returns (match, reason if not)."""
     cc_max = _num(r.get("cc_max_diesel")) if spec.fuel == "diesel" and _num(r.get("cc_max_diesel")) else _num(r["cc_max"])
     ok = in_band(spec.engine_cc, _num(r["cc_min"]), cc_max, _yes(r["cc_min_incl"]), _yes(r["cc_max_incl"]))
     if ok is False:
         return False, "engine size outside the band"
-    if ok is None and spec.powertrain not in ELECTRIC:
+    if ok is None and has_engine:
         return False, "engine size unknown"
     suffix = "diesel" if spec.fuel == "diesel" else "petrol"
     fe_lo, fe_hi = _num(r[f"kmpl_{suffix}_min"]), _num(r[f"kmpl_{suffix}_max"])
@@ -283,16 +279,14 @@ def _row_matches(r: pd.Series, spec: VehicleSpec) -> tuple[bool, str]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _frame(reg: Registry, name: str) -> pd.DataFrame:
-    """``reg.table(name).public()``, cached on the registry (registries are not modified in place)."""
-    cache = reg.__dict__.setdefault("_jalur_public_frames", {})
-    if name not in cache:
-        cache[name] = reg.table(name).public()
-    return cache[name]
+@memoize
+def public_frame(reg: Registry, name: str) -> pd.DataFrame:
+    """``reg.table(name).public()``, once per registry."""
+    return reg.table(name).public()
 
 
 def _scheme_rows(reg: Registry, date: dt.date, scheme2_from: dt.date | None) -> tuple[pd.DataFrame, str]:
-    t = _frame(reg, "ppnbm-rates")
+    t = public_frame(reg, "ppnbm-rates")
     base = t[t["scheme"] == "scheme-1"].set_index("rule", drop=False)
     name = "scheme-1"
     if scheme2_from is not None and date >= scheme2_from:
@@ -320,6 +314,41 @@ def _lcgc_failures(reg: Registry, spec: VehicleSpec) -> list[str]:
     return fails
 
 
+def _candidates(reg: Registry, cat: Catalog, spec: VehicleSpec, rows: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """The rule rows the vehicle meets, in the order the regulation tries them (KBH2, LCEV, conventional)."""
+    category = cat.tax_category(spec.category)
+    pt = cat.powertrain(spec.powertrain)
+    cat_rows = rows[rows["category"] == spec.category]
+
+    def pick(tokens: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+        hits, why = [], []
+        for _, r in cat_rows[cat_rows["powertrain"].isin(tokens)].iterrows():
+            ok, reason = _row_matches(r, spec, pt.combustion_engine)
+            (hits if ok else why).append(r if ok else f"{r['rule']}: {reason}")
+        return (pd.DataFrame(hits) if hits else cat_rows.iloc[0:0]), why
+
+    if category.any_powertrain:
+        return pick(("any",))[0]
+    matches = cat_rows.iloc[0:0]
+    if spec.lcgc:
+        fails = _lcgc_failures(reg, spec)
+        if fails:
+            notes.append("KBH2/LCGC criteria not met (" + "; ".join(fails) + "): taxed under the conventional articles")
+        else:
+            matches = pick(("lcgc",))[0]
+    if matches.empty and spec.lcev and pt.lcev_tokens:
+        matches, why = pick(pt.lcev_tokens)
+        if matches.empty and category.lcev_articles:
+            notes.append(f"LCEV criteria for {pt.id} not met ({'; '.join(why) or 'no LCEV article'}): "
+                         "taxed under the conventional articles")
+    elif not spec.lcev and pt.lcev_tokens and category.lcev_articles:
+        notes.append("not registered in the LCEV programme (CBU imports are not): LCEV articles do not apply")
+    for token in dict.fromkeys((pt.ppnbm_base, "ice")):
+        if matches.empty:
+            matches = pick((token,))[0]
+    return matches
+
+
 def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=None,
            scheme2_from: dt.date | None = None) -> TaxResult:
     """Classify a vehicle under the PPnBM rules of its delivery date and compute tax and incentives.
@@ -343,40 +372,14 @@ def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=Non
     >>> r.rule, r.ppnbm_effective_pct, round(r.as_dict()["ppnbm_after_incentives_pct"], 2)
     ('art-27', 7.0, 4.0)
     """
+    from jalur.policy.incentives import incentives, vat
+
     reg = registry if registry is not None else datasets.load(overrides)
-    spec = spec.checked()
+    cat = catalog(reg)
+    spec = spec.checked(cat)
     rows, scheme = _scheme_rows(reg, spec.date, scheme2_from)
     notes: list[str] = []
-    cat_rows = rows[rows["category"] == spec.category]
-
-    def pick(tokens: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
-        cand = cat_rows[cat_rows["powertrain"].isin(tokens)]
-        hits, why = [], []
-        for _, r in cand.iterrows():
-            ok, reason = _row_matches(r, spec)
-            (hits if ok else why).append(r if ok else f"{r['rule']}: {reason}")
-        return (pd.DataFrame(hits) if hits else cand.iloc[0:0]), why
-
-    matches = cat_rows.iloc[0:0]
-    if spec.category in ("bus", "truck"):
-        matches, _ = pick(("any",))
-    elif spec.lcgc:
-        fails = _lcgc_failures(reg, spec)
-        if fails:
-            notes.append("KBH2/LCGC criteria not met (" + "; ".join(fails) + "): taxed under the conventional articles")
-        else:
-            matches, _ = pick(("lcgc",))
-    if matches.empty and spec.lcev and spec.powertrain in LCEV_TOKENS and spec.category not in ("bus", "truck"):
-        matches, why = pick(LCEV_TOKENS[spec.powertrain])
-        if matches.empty and spec.category == "passenger-lt10":
-            notes.append(f"LCEV criteria for {spec.powertrain} not met ({'; '.join(why) or 'no LCEV article'}): "
-                         "taxed under the conventional articles")
-    elif not spec.lcev and spec.powertrain in LCEV_TOKENS and spec.category == "passenger-lt10":
-        notes.append("not registered in the LCEV programme (CBU imports are not): LCEV articles do not apply")
-    if matches.empty and spec.powertrain in ELECTRIC:
-        matches, _ = pick(("bev",))
-    if matches.empty and spec.category not in ("bus", "truck"):
-        matches, _ = pick(("ice",))
+    matches = _candidates(reg, cat, spec, rows, notes)
     if matches.empty:
         raise InputError(f"no PPnBM rule of {scheme} matches this vehicle ({spec.category}, {spec.powertrain}, "
                          f"{spec.engine_cc} cc, {spec.km_per_l} km/l, {spec.co2} g/km); check the inputs")
@@ -384,9 +387,7 @@ def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=Non
     best = matches.iloc[0]
     if len(matches) > 1:
         others = ", ".join(f"{r['rule']} ({r['value']:g} %)" for _, r in matches.iloc[1:].iterrows())
-        if any(pd.isna(_num(r["kmpl_petrol_min"])) and pd.isna(_num(r["co2_min"])) and pd.isna(_num(r["co2_max"]))
-               and pd.isna(_num(r["kmpl_petrol_max"])) for _, r in matches.iterrows()) and spec.category in (
-                "passenger-10-15", "double-cab"):
+        if not cat.tax_category(spec.category).band_criteria_confirmed:
             notes.append(f"band criteria for this category are not confirmed in the data: rate could also be {others}; "
                          "jalur applies the lowest")
         else:
@@ -394,96 +395,27 @@ def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=Non
                          "(PP 73/2019 as amended, band articles)")
     if not _yes(best["confirmed"]):
         notes.append(f"rule {best['rule']} is not fully confirmed from the regulation text: {best['note']}")
-
-    eff = float(best["value"])
-    tariff, dpp = float(best["tariff_pct"]), float(best["dpp_pct"])
-    ppnbm_rp = spec.price * eff / 100
-    vat_pct, vat_rp = _vat(reg, spec, subject=tariff > 0)
+    eff, tariff, dpp = float(best["value"]), float(best["tariff_pct"]), float(best["dpp_pct"])
+    vat_pct, vat_rp = vat(reg, spec, subject=tariff > 0)
     res = TaxResult(scheme, str(best["rule"]), str(best["legal_basis"]), _yes(best["confirmed"]), tariff, dpp, eff,
-                    ppnbm_rp, vat_pct, vat_rp, [], notes, spec.price)
-    res.incentives = _incentives(reg, spec, res)
+                    spec.price * eff / 100, vat_pct, vat_rp, [], notes, spec.price)
+    res.incentives = incentives(reg, cat, spec, res)
     return res
 
 
-def _vat(reg: Registry, spec: VehicleSpec, subject: bool) -> tuple[float, float]:
-    t = _frame(reg, "vat-rates")
-    t = t[pd.to_datetime(t["effective_date"]).dt.date <= spec.date]
-    cls = "ppnbm-luxury" if subject else "non-luxury"
-    own = t[t["goods_class"] == cls]
-    rows = own if len(own) else t[t["goods_class"] == "all"]
-    latest = rows.sort_values("effective_date").iloc[-1]
-    eff = latest.get("effective_rate_pct")
-    rate = float(eff) if eff is not None and eff == eff else float(latest["value"]) * float(latest["dpp_fraction"])
-    return rate, spec.price * rate / 100
-
-
-def _incentives(reg: Registry, spec: VehicleSpec, res: TaxResult) -> list[Incentive]:
-    t = _frame(reg, "incentives")
-    out: list[Incentive] = []
-    cat = INCENTIVE_CATEGORY.get(spec.category)
-    pt_token = "lcgc" if res.rule == "kbh2" else spec.powertrain
-    for _, r in t.iterrows():
-        start = dt.date.fromisoformat(str(r["start_date"]))
-        end = dt.date.fromisoformat(str(r["end_date"])) if str(r["end_date"]) not in ("", "None", "nan") else dt.date.max
-        if not (start <= spec.date <= end):
-            continue
-        name = str(r["incentive"])
-        if name.startswith("e2w-conversion") != spec.conversion and name.startswith("e2w-"):
-            continue
-        pts = [p for p in str(r["powertrain"] or "").replace(";", " ").split()]
-        if pts and pt_token not in pts and not ("ice" in pts and spec.powertrain in ("ice-gasoline", "ice-diesel", "cng")):
-            continue
-        if str(r["category"] or "") and r["category"] != cat:
-            continue
-        origins = str(r["origin"] or "").replace(";", " ").split()
-        if origins and spec.origin not in origins:
-            continue
-        cc_max = _num(r["cc_max"])
-        if cc_max is not None and (spec.engine_cc is None or spec.engine_cc > cc_max):
-            continue
-        pmin, pmax = _num(r["price_min_idr"]), _num(r["price_max_idr"])
-        if (pmin is not None and spec.price < pmin) or (pmax is not None and spec.price > pmax):
-            continue
-        need = [x for x in (_num(r["tkdn_min"]), _num(r["local_purchase_min"])) if x is not None]
-        tmax = _num(r["tkdn_max"])
-        if need or tmax is not None:
-            if spec.tkdn is None:
-                res.notes.append(f"{name} may apply: give the local content (--tkdn) to check its TKDN condition")
-                continue
-            if any(spec.tkdn < x for x in need) or (tmax is not None and spec.tkdn >= tmax):
-                continue
-        value, basis = float(r["value"]), str(r["value_basis"])
-        if basis == "pct-of-selling-price":
-            rp = spec.price * value / 100
-        elif basis == "pct-of-ppnbm-due":
-            rp = res.ppnbm_rp * value / 100
-        else:
-            rp = value
-        reduces = "vat" if name.startswith("vat-") else "ppnbm" if name.startswith("ppnbm-") else "price"
-        if reduces == "ppnbm":
-            rp = min(rp, res.ppnbm_rp - sum(i.rp for i in out if i.reduces == "ppnbm"))
-        if reduces == "vat":
-            rp = min(rp, res.vat_rp - sum(i.rp for i in out if i.reduces == "vat"))
-        if rp <= 0:
-            continue
-        if not _yes(r["confirmed"]):
-            res.notes.append(f"incentive {name} is not fully confirmed: {r['note']}")
-        if _num(r["local_purchase_min"]) is not None:
-            res.notes.append(f"{name}: its local-purchase condition is checked against the TKDN given")
-        out.append(Incentive(name, str(r["legal_basis"]), rp, reduces, start.isoformat(),
-                             "" if end == dt.date.max else end.isoformat()))
-    return out
+def parse_date(text: str, what: str = "date") -> dt.date:
+    """An ISO date (YYYY-MM-DD); :class:`InputError` naming *what* otherwise."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{what} {text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
 def spec_from_kwargs(**kw: Any) -> VehicleSpec:
     """A :class:`VehicleSpec` from keyword arguments (``date`` may be an ISO string)."""
-    d = kw.get("date")
-    if isinstance(d, str):
-        try:
-            kw["date"] = dt.date.fromisoformat(d)
-        except ValueError:
-            raise InputError(f"date {d!r} is not an ISO date (YYYY-MM-DD)") from None
+    if isinstance(kw.get("date"), str):
+        kw["date"] = parse_date(kw["date"])
     return VehicleSpec(**kw)
 
 
-__all__ = ["VehicleSpec", "TaxResult", "Incentive", "assess", "in_band", "spec_from_kwargs"]
+__all__ = ["VehicleSpec", "TaxResult", "Incentive", "assess", "in_band", "parse_date", "public_frame", "spec_from_kwargs"]

@@ -24,27 +24,29 @@ state pays on subsidised fuels (market minus retail price, NPV) and purchase aid
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from jalur import datasets
+from jalur.catalog import Catalog, catalog
 from jalur.datasets import Registry
 from jalur.errors import InputError
+from jalur.physics.blends import lhv_volume
+from jalur.physics.vehicles import REFERENCE_YEAR
 from jalur.policy.ppnbm import VehicleSpec, assess
-from jalur.vehicle.catalog import DEFAULT_FUEL, POWERTRAIN_CARRIER
-from jalur.vehicle.lifecycle import REFERENCE_YEAR, default_fuel_only, lifecycle
+from jalur.vehicle.cases import build_cases
+from jalur.vehicle.lifecycle import default_fuel_only, lifecycle
 
-CLASS_CATEGORY = {"car": "passenger-lt10", "motorcycle": "motorcycle", "bus": "bus", "truck": "truck"}
-GROUP = {"ice-gasoline": "ice", "ice-diesel": "ice", "ffv": "ice", "cng": "ice", "mhev": "hybrid", "hev": "hybrid",
-         "phev": "hybrid", "bev": "electric", "fcev": "electric"}
 PRICE_BASES = ("retail", "market")
-GASOLINE_PRODUCTS = ("pertalite", "pertamax")
 #: UN R101 (Annex 8) weighting distance for the type-approval fuel use of off-vehicle-charging hybrids [km].
 R101_DAV_KM = 25.0
 #: Usable share of a PHEV battery for its electric range (engineering assumption, documented).
 PHEV_USABLE = 0.9
+#: Energy-prices carriers of home and public charging.
+CHARGING = ("electricity-home-charging", "electricity-public-charging")
 
 
 def npv_factors(years: int | float, rate: float) -> np.ndarray:
@@ -108,44 +110,40 @@ def _param(reg: Registry, name: str, vclass: str, unit: str) -> float:
     raise InputError(f"tco-parameters has no {name!r} for class {vclass!r}")
 
 
-def _pkb_share(reg: Registry, powertrain: str, date: dt.date) -> float:
-    """Share of the PKB base taxed (battery EVs: 0 % from Permendagri 6/2023)."""
-    if powertrain != "bev":
-        return 1.0
+def pkb_share(reg: Registry, powertrain: str, date: dt.date) -> float:
+    """Share of the PKB base taxed for a powertrain on a date (``pkb-rates`` base-share rows; 1 if none).
+
+    Battery EVs: 0 % from Permendagri 6/2023.
+    """
     t = reg.table("pkb-rates").public()
-    rows = t[(t["region"] == "national") & (t["powertrain"] == "bev") & (t["measure"] == "base-share")]
+    rows = t[(t["region"] == catalog(reg).national.id) & (t["powertrain"] == powertrain) & (t["measure"] == "base-share")]
     rows = rows[pd.to_datetime(rows["valid_from"]).dt.date <= date]
     return float(rows.sort_values("valid_from").iloc[-1]["value"]) / 100 if len(rows) else 1.0
 
 
-def _lhv(reg: Registry, fuel: str) -> float:
-    """Lower heating value by volume [MJ/L] from ``fuel-properties`` (cached on the registry)."""
-    cache = reg.__dict__.setdefault("_jalur_lhv", {})
-    if fuel not in cache:
-        cache[fuel] = reg.table("fuel-properties").get("MJ/L", fuel=fuel, property="lhv_volume")
-    return cache[fuel]
+def gasoline_products(reg: Registry) -> tuple[str, ...]:
+    """Retail products to choose among for carriers sold as several grades (Pertalite, Pertamax)."""
+    return tuple(p for c in catalog(reg).carriers.values() if len(c.price_products) > 1 for p in c.price_products)
 
 
-def _spec(reg, segment, vclass, powertrain, price, date, vp, fuel_mj, elec_kwh, gap):
+def _spec(reg: Registry, segment: str, powertrain: str, price: float, date: dt.date, vp: dict, fuel_mj: float,
+          elec_kwh: float, gap: float) -> VehicleSpec:
     """The tax-law view of a segment's vehicle; *fuel_mj* and *elec_kwh* are real-world use [MJ/km], [kWh/km]."""
-    cat = CLASS_CATEGORY[vclass]
-    cc = vp.get("engine_displacement")
-    kmpl = None
-    lhv = _lhv(reg, "diesel" if powertrain == "ice-diesel" else "gasoline")
-    if fuel_mj > 0 and POWERTRAIN_CARRIER.get(powertrain) in ("gasoline", "diesel"):
-        kmpl = lhv / fuel_mj * (1 + gap)
-    rng = None
-    if powertrain == "phev":
+    cat = catalog(reg)
+    seg, pt = cat.segment(segment), cat.powertrain(powertrain)
+    carrier = cat.carrier(pt.carrier)
+    kmpl = rng = None
+    if fuel_mj > 0 and carrier.volume_label:                 # a liquid fuel: km/l at type approval
+        kmpl = lhv_volume(reg, carrier.id) / fuel_mj * (1 + gap)
+    if pt.plug_in_hybrid:
         rng = PHEV_USABLE * vp["battery_capacity"] / (elec_kwh / (1 + gap))
-        cs = lhv / (fuel_mj / (1 + gap))
-        kmpl = cs * (rng + R101_DAV_KM) / R101_DAV_KM  # UN R101 weighted consumption, C1 = 0 over the range
-    lcgc = segment == "car-lcgc" and powertrain == "ice-gasoline"
+        kmpl = kmpl * (rng + R101_DAV_KM) / R101_DAV_KM  # UN R101 weighted consumption, C1 = 0 over the range
+    lcgc = seg.tax_programme == "kbh2" and pt.conventional
     if lcgc:  # the segment is defined as KBH2 models, which are certified to the KBH2 minimum fuel economy
         kmpl = max(kmpl or 0.0, reg.table("lcgc-criteria").get("km/L", criterion="min_kmpl_petrol"))
-    return VehicleSpec(cat, powertrain if powertrain != "cng" else "ice-gasoline", price, date,
-                       engine_cc=cc if powertrain not in ("bev", "fcev") else None,
-                       fuel="diesel" if powertrain == "ice-diesel" else "petrol", km_per_l=kmpl, ev_range_km=rng,
-                       tkdn=40.0, origin="local", lcgc=lcgc)
+    return VehicleSpec(cat.vclass(seg.vclass).tax_category, powertrain, price, date,
+                       engine_cc=vp.get("engine_displacement") if pt.combustion_engine else None,
+                       km_per_l=kmpl, ev_range_km=rng, tkdn=40.0, origin="local", lcgc=lcgc)
 
 
 def _taxes(reg, spec, scheme2_from) -> tuple[float, float, float, float]:
@@ -170,7 +168,105 @@ def pre_tax_price(reg: Registry, make_spec, otr: float, overhead: float, scheme2
     return min(seen[-4:])  # a price cap (KBH2) can make the fixed point alternate: take the lower price
 
 
-def tco(segment: str, year: int, region: str = "national", *, powertrains=None, discount_rate: float = 0.08,
+@dataclass(frozen=True)
+class CostBasis:
+    """What a cost of ownership is computed on: registration year, discounting and energy prices."""
+
+    year: int
+    discount_rate: float = 0.08
+    price_basis: str = "retail"
+    gasoline_product: str = "pertalite"
+    scheme2_from: dt.date | None = None
+
+
+def _energy(reg: Registry, cat: Catalog, powertrain: str, fuel_mj: float, elec_kwh: float, km_year: float,
+            cal: np.ndarray, basis: CostBasis, share_home: float) -> tuple[np.ndarray, np.ndarray, str]:
+    """Yearly energy cost [IDR] and the state's fuel compensation [IDR] over the years of use, and a note."""
+    pt = cat.powertrain(powertrain)
+    carrier = cat.carrier(pt.carrier)
+    energy, compensation, note = np.zeros(len(cal)), np.zeros(len(cal)), ""
+    if fuel_mj > 0:
+        if not carrier.price_products:
+            energy[:] = np.nan
+            note = f"no retail {carrier.label_en.lower()} price in Indonesia: energy cost unknown"
+        else:
+            product = basis.gasoline_product if basis.gasoline_product in carrier.price_products else carrier.price_products[0]
+            litres = fuel_mj / lhv_volume(reg, carrier.price_lhv_of or carrier.id) * km_year
+            price = price_series(reg, product, cal, basis.price_basis)
+            energy += litres * price
+            if basis.price_basis == "retail":
+                compensation += litres * np.clip(price_series(reg, product, cal, "market") - price, 0, None)
+    if elec_kwh > 0:
+        home, public = (price_series(reg, c, cal, basis.price_basis) for c in CHARGING)
+        energy += elec_kwh * km_year * (share_home * home + (1 - share_home) * public)
+    return energy, compensation, note
+
+
+def _purchase(reg: Registry, segment: str, powertrain: str, vp: dict, basis: CostBasis, gap: float,
+              overhead: float) -> tuple[float, float, Any]:
+    """Price before tax [IDR], price paid in the registration year [IDR] and the tax assessment of that year.
+
+    The price before tax is backed out of the 2024 on-the-road price with the 2024 rules; the registration year's
+    taxes, incentives and (registration-year) fuel economy then apply.
+    """
+    make = lambda price: _spec(reg, segment, powertrain, price, dt.date(REFERENCE_YEAR, 7, 1), vp,
+                               vp.get("fuel_use", 0.0), vp.get("electricity_use", 0.0), gap)
+    pre = pre_tax_price(reg, make, vp["price_otr"], overhead, basis.scheme2_from)
+    eff = (1 - vp.get("energy_improvement", 0.0)) ** (basis.year - REFERENCE_YEAR)
+    spec = _spec(reg, segment, powertrain, pre, dt.date(int(basis.year), 7, 1), vp, vp.get("fuel_use", 0.0) * eff,
+                 vp.get("electricity_use", 0.0) * eff, gap)
+    tax = assess(spec, registry=reg, scheme2_from=basis.scheme2_from)
+    paid = pre * (1 + overhead) + tax.ppnbm_after_incentives_rp + tax.vat_after_incentives_rp - tax.purchase_aid_rp
+    return pre, paid, tax
+
+
+def _costs(reg: Registry, segment: str, powertrain: str, vclass: str, ds_row: dict, basis: CostBasis) -> dict:
+    """The cost of ownership of one powertrain of a segment (see the module docstring)."""
+    cat = catalog(reg)
+    par = lambda name, unit: _param(reg, name, vclass, unit)
+    sub = reg.table("vehicle-parameters").where(segment=segment, powertrain=powertrain)
+    vp = dict(zip(sub.frame["parameter"], sub.values()))       # each in its rule's canonical unit
+    life = vp["lifetime_years"]
+    km_year = ds_row["lifetime_km"] / life
+    overhead = par("registration_overhead", "1")
+    pre, purchase, tax = _purchase(reg, segment, powertrain, vp, basis, par("type_approval_gap", "1"), overhead)
+    f = npv_factors(life, basis.discount_rate)
+    cal = basis.year + np.arange(len(f))
+    energy, compensation, note = _energy(reg, cat, powertrain, ds_row["fuel_use"], ds_row["electricity_use"], km_year,
+                                         cal, basis, par("home_charging_share", "1"))
+    maint = par(f"maintenance_cost_{cat.powertrain(powertrain).family}", "IDR/km") * km_year * np.ones(len(f))
+    resid = par("residual_value", "1")
+    value = purchase * (1 - (1 - resid) * np.minimum((np.arange(len(f)) + 0.5) / life, 1.0))
+    share = np.array([pkb_share(reg, powertrain, dt.date(int(c), 7, 1)) for c in cal])
+    pkb = par("pkb_rate", "1/year") * pre * (value / purchase) * share
+    repl = ds_row["battery_replacements"] * vp.get("battery_capacity", 0.0) * par("battery_cost", "IDR/kWh")
+    comp = {
+        "purchase_rp": purchase, "energy_rp": float((energy * f).sum()), "maintenance_rp": float((maint * f).sum()),
+        "insurance_rp": float((par("insurance_rate", "1/year") * value * f).sum()), "pkb_rp": float((pkb * f).sum()),
+        "battery_rp": repl / (1 + basis.discount_rate) ** (life / 2),
+        "residual_rp": -resid * purchase / (1 + basis.discount_rate) ** life,
+    }
+    total = sum(comp.values())
+    return {"price_before_tax_rp": pre, "ppnbm_pct": tax.ppnbm_effective_pct, **comp, "total_rp": total,
+            "rp_per_km": total / float((km_year * f).sum()), "fiscal_ppnbm_rp": tax.ppnbm_after_incentives_rp,
+            "fiscal_vat_rp": tax.vat_after_incentives_rp, "fiscal_pkb_rp": comp["pkb_rp"],
+            "fiscal_fuel_compensation_rp": -float((compensation * f).sum()),
+            "fiscal_purchase_aid_rp": -tax.purchase_aid_rp, "note": note}
+
+
+def _check(reg: Registry, year, basis: CostBasis) -> None:
+    if basis.price_basis not in PRICE_BASES:
+        raise InputError(f"price_basis {basis.price_basis!r} not allowed; allowed: {', '.join(PRICE_BASES)}")
+    if basis.gasoline_product not in gasoline_products(reg):
+        raise InputError(f"gasoline_product {basis.gasoline_product!r} not allowed; allowed: "
+                         f"{', '.join(gasoline_products(reg))}")
+    if not (0 <= basis.discount_rate < 1):
+        raise InputError(f"discount_rate must be within 0..1, got {basis.discount_rate}")
+    if not (2022 <= int(year) <= 2060):
+        raise InputError(f"year {year} outside 2022..2060 (the PPnBM rules modelled start on 2021-10-16)")
+
+
+def tco(segment: str, year: int, region: str | None = None, *, powertrains=None, discount_rate: float = 0.08,
         price_basis: str = "retail", gasoline_product: str = "pertalite", reference: str | None = None,
         scheme2_from: dt.date | None = None, registry: Registry | None = None, overrides=None,
         **lca_options: Any) -> pd.DataFrame:
@@ -181,8 +277,8 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
     segment : str
     year : int
         Registration year (2022-2060; taxes and incentives of 1 July of that year).
-    region : str
-        Grid region (for the life-cycle emissions in the abatement cost).
+    region : str, optional
+        Grid region (for the life-cycle emissions in the abatement cost; default the national average).
     powertrains : list of str, optional
         Default: every powertrain of the segment, each on its default fuel.
     discount_rate : float [1/year]
@@ -192,7 +288,7 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
     gasoline_product : str
         ``pertalite`` (RON 90, default) or ``pertamax`` (RON 92).
     reference : str, optional
-        Reference powertrain of the abatement cost (default ``ice-gasoline``, else ``ice-diesel``).
+        Reference powertrain of the abatement cost (default: the segment's first conventional powertrain).
     **lca_options
         Options of the vehicle engine (``power_scenario``, ``luc`` ...).
 
@@ -202,116 +298,49 @@ def tco(segment: str, year: int, region: str = "national", *, powertrains=None, 
         One row per powertrain; money in real IDR (2024), discounted to the registration year.
     """
     reg = registry if registry is not None else datasets.load(overrides)
-    if price_basis not in PRICE_BASES:
-        raise InputError(f"price_basis {price_basis!r} not allowed; allowed: {', '.join(PRICE_BASES)}")
-    if gasoline_product not in GASOLINE_PRODUCTS:
-        raise InputError(f"gasoline_product {gasoline_product!r} not allowed; allowed: {', '.join(GASOLINE_PRODUCTS)}")
-    if not (0 <= discount_rate < 1):
-        raise InputError(f"discount_rate must be within 0..1, got {discount_rate}")
-    if not (2022 <= int(year) <= 2060):
-        raise InputError(f"year {year} outside 2022..2060 (the PPnBM rules modelled start on 2021-10-16)")
-    from jalur.vehicle.lifecycle import build_cases
-
-    cases = build_cases(reg, segment, powertrains)
-    pts = list(dict.fromkeys(c.powertrain for c in cases))
-    fuels = sorted({DEFAULT_FUEL[p] for p in pts})
-    ds = lifecycle(segment, pts, fuels, [year], [region], registry=reg, **lca_options)
-    ds = default_fuel_only(ds)
+    basis = CostBasis(int(year), discount_rate, price_basis, gasoline_product, scheme2_from)
+    _check(reg, year, basis)
+    cat = catalog(reg)
+    region = region or cat.national.id
+    pts = list(dict.fromkeys(c.powertrain for c in build_cases(reg, segment, powertrains)))
+    ds = lifecycle(segment, pts, sorted({cat.default_fuel(p) for p in pts}), [year], [region], registry=reg,
+                   **lca_options)
+    ds = default_fuel_only(ds, reg)
     vclass = str(ds["class"].values[0])
-    vpt = reg.table("vehicle-parameters")
-    gap = _param(reg, "type_approval_gap", vclass, "1")
-    overhead = _param(reg, "registration_overhead", vclass, "1")
-    share_home = _param(reg, "home_charging_share", vclass, "1")
-    ins = _param(reg, "insurance_rate", vclass, "1/year")
-    resid = _param(reg, "residual_value", vclass, "1")
-    batt_cost = _param(reg, "battery_cost", vclass, "IDR/kWh")
-    pkb_rate = _param(reg, "pkb_rate", vclass, "1/year")
-    date = dt.date(int(year), 7, 1)
     rows = []
-    for i, p in enumerate(ds["powertrain"].values):
-        p = str(p)
-        sub = vpt.where(segment=segment, powertrain=p)
-        vp = dict(zip(sub.frame["parameter"], sub.values()))  # each in its rule's canonical unit
-        km_total = float(ds["lifetime_km"].values[i])
-        life = vp["lifetime_years"]
-        km_year = km_total / life
-        fuel_mj = float(ds["fuel_use"].values[i, 0])
-        elec = float(ds["electricity_use"].values[i, 0])
-        make = lambda price, d=dt.date(REFERENCE_YEAR, 7, 1): _spec(reg, segment, vclass, p, price, d, vp,
-                                                                   vp.get("fuel_use", 0.0), vp.get("electricity_use", 0.0), gap)
-        pre = pre_tax_price(reg, make, vp["price_otr"], overhead, scheme2_from)
-        eff = (1 - vp.get("energy_improvement", 0.0)) ** (year - REFERENCE_YEAR)      # registration-year economy
-        spec_y = _spec(reg, segment, vclass, p, pre, date, vp, vp.get("fuel_use", 0.0) * eff,
-                       vp.get("electricity_use", 0.0) * eff, gap)
-        tax = assess(spec_y, registry=reg, scheme2_from=scheme2_from)
-        purchase = pre * (1 + overhead) + tax.ppnbm_after_incentives_rp + tax.vat_after_incentives_rp - tax.purchase_aid_rp
-
-        f = npv_factors(life, discount_rate)
-        n = len(f)
-        cal = year + np.arange(n)
-        carrier = POWERTRAIN_CARRIER.get(p)
-        energy = np.zeros(n)
-        compensation = np.zeros(n)
-        note = ""
-        if fuel_mj > 0:
-            if carrier == "gasoline":
-                prod, lhv = gasoline_product, _lhv(reg, "gasoline")
-            elif carrier == "diesel":
-                prod, lhv = "solar", _lhv(reg, "diesel")
-            elif carrier == "cng":
-                prod, lhv = "cng", _lhv(reg, "gasoline")  # CNG is sold per litre of gasoline equivalent
-            else:
-                prod, lhv = None, None
-            if prod is None:
-                energy[:] = np.nan
-                note = "no retail hydrogen price in Indonesia: energy cost unknown"
-            else:
-                litres = fuel_mj / lhv * km_year
-                pr = price_series(reg, prod, cal, price_basis)
-                energy += litres * pr
-                if price_basis == "retail":
-                    mk = price_series(reg, prod, cal, "market")
-                    compensation += litres * np.clip(mk - pr, 0, None)
-        if elec > 0:
-            home = price_series(reg, "electricity-home-charging", cal, price_basis)
-            pub = price_series(reg, "electricity-public-charging", cal, price_basis)
-            energy += elec * km_year * (share_home * home + (1 - share_home) * pub)
-        maint = _param(reg, f"maintenance_cost_{GROUP[p]}", vclass, "IDR/km") * km_year * np.ones(n)
-        age = np.arange(n) + 0.5
-        value = purchase * (1 - (1 - resid) * np.minimum(age / life, 1.0))
-        insurance = ins * value
-        share = np.array([_pkb_share(reg, p, dt.date(int(c), 7, 1)) for c in cal])   # BEV base share by year
-        pkb = pkb_rate * pre * (value / purchase) * share
-        repl = float(ds["battery_replacements"].values[i]) * vp.get("battery_capacity", 0.0) * batt_cost
-        batt_npv = repl / (1 + discount_rate) ** (life / 2)
-        resid_npv = -resid * purchase / (1 + discount_rate) ** life
-        comp = {
-            "purchase_rp": purchase, "energy_rp": float((energy * f).sum()), "maintenance_rp": float((maint * f).sum()),
-            "insurance_rp": float((insurance * f).sum()), "pkb_rp": float((pkb * f).sum()), "battery_rp": batt_npv,
-            "residual_rp": resid_npv,
-        }
-        total = sum(comp.values())
-        km_npv = float((km_year * f).sum())
-        lca_t = float(ds["lifetime_emissions"].values[i].squeeze())
-        rows.append({
-            "segment": segment, "powertrain": p, "fuel": str(ds["fuel"].values[i]), "year": year, "region": region,
-            "price_before_tax_rp": pre, "ppnbm_pct": tax.ppnbm_effective_pct, **comp, "total_rp": total,
-            "rp_per_km": total / km_npv, "lifetime_km": km_total, "lifetime_t_co2e": lca_t,
-            "fiscal_ppnbm_rp": tax.ppnbm_after_incentives_rp, "fiscal_vat_rp": tax.vat_after_incentives_rp,
-            "fiscal_pkb_rp": comp["pkb_rp"], "fiscal_fuel_compensation_rp": -float((compensation * f).sum()),
-            "fiscal_purchase_aid_rp": -tax.purchase_aid_rp, "note": note,
-        })
+    for i, p in enumerate(str(x) for x in ds["powertrain"].values):
+        one = {k: float(ds[k].values[i].squeeze()) for k in ("lifetime_km", "battery_replacements", "fuel_use",
+                                                             "electricity_use")}
+        rows.append({"segment": segment, "powertrain": p, "fuel": str(ds["fuel"].values[i]), "year": year,
+                     "region": region, **_costs(reg, segment, p, vclass, one, basis),
+                     "lifetime_km": one["lifetime_km"],
+                     "lifetime_t_co2e": float(ds["lifetime_emissions"].values[i].squeeze())})
     df = pd.DataFrame(rows)
     df["fiscal_net_rp"] = df[["fiscal_ppnbm_rp", "fiscal_vat_rp", "fiscal_pkb_rp", "fiscal_fuel_compensation_rp",
                               "fiscal_purchase_aid_rp"]].sum(axis=1)
-    ref = reference or ("ice-gasoline" if "ice-gasoline" in pts else "ice-diesel" if "ice-diesel" in pts else pts[0])
+    _abatement(df, cat, pts, reference)
+    df.attrs.update(ds.attrs)
+    df.attrs.update({"reference": df.attrs["reference"], "discount_rate": discount_rate, "price_basis": price_basis,
+                     "gasoline_product": gasoline_product, "currency": "IDR (real 2024)"})
+    return df
+
+
+def _abatement(df: pd.DataFrame, cat: Catalog, pts: list[str], reference: str | None) -> None:
+    """Abatement cost [IDR/t CO2e] of each powertrain against the reference (in place)."""
+    conventional = [p for p in pts if cat.powertrain(p).conventional]
+    ref = reference or (conventional[0] if conventional else pts[0])
     if ref not in pts:
         raise InputError(f"reference powertrain {ref!r} not among {', '.join(pts)}")
     r = df[df["powertrain"] == ref].iloc[0]
     saved = r["lifetime_t_co2e"] - df["lifetime_t_co2e"]
     extra = df["total_rp"] - r["total_rp"]
     df["abatement_rp_per_t"] = np.where(saved > 1e-9, extra / saved.where(saved > 1e-9, 1.0), np.nan)
-    df.attrs.update(ds.attrs)
-    df.attrs.update({"reference": ref, "discount_rate": discount_rate, "price_basis": price_basis,
-                     "gasoline_product": gasoline_product, "currency": "IDR (real 2024)"})
-    return df
+    df.attrs["reference"] = ref
+
+
+def write_cost_chart(df: pd.DataFrame, path, title: str) -> None:
+    """Write the stacked-bar chart of the cost components of a :func:`tco` result (``.html`` or ``.png``)."""
+    from jalur.charts import cost_components, write_chart
+
+    write_chart(cost_components(df, f"{title} (discount {df.attrs['discount_rate']:.0%}, {df.attrs['price_basis']} "
+                                     f"prices; jalur {df.attrs['jalur_version']})"), path)

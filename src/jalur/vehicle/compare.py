@@ -8,17 +8,19 @@ import numpy as np
 import pandas as pd
 
 from jalur import datasets
+from jalur.catalog import STAGES, catalog
 from jalur.datasets import Registry
 from jalur.errors import InputError
-from jalur.vehicle.catalog import DEFAULT_FUEL
-from jalur.vehicle.inputs import SampledTables, make_design
-from jalur.vehicle.lifecycle import (
-    ALL_STAGES, STAGES, Options, _check_regions, _check_years, _space, build_cases, compute, lifecycle,
-)
+from jalur.physics.sampled import sampled_tables
+from jalur.vehicle.cases import build_cases
+from jalur.vehicle.lifecycle import ALL_STAGES, check_regions, check_years, compute, lifecycle
+from jalur.vehicle.options import Options
 
-#: Stages paid once, when the vehicle is made or scrapped (the rest accrue with each km).
-FIXED_STAGES = ("vehicle", "battery", "end-of-life")
-USE_STAGES = tuple(s for s in STAGES if s not in FIXED_STAGES)
+
+def fixed_stages(reg: Registry) -> list[str]:
+    """Stages paid once, when the vehicle is made or scrapped (the rest accrue with each km)."""
+    cat = catalog(reg)
+    return [s for s in STAGES if cat.stage(s).per_vehicle]
 
 
 def break_even_km(fixed_a, per_km_a, fixed_b, per_km_b):
@@ -87,14 +89,16 @@ def compare(segment: str, year: int, region: str, *, powertrains=None, reference
     df = df.reset_index()
     # one fuel per powertrain: the chosen one where valid, else the powertrain's default
     keep = []
+    cat = catalog(reg)
     for p, sub in df.groupby("powertrain", sort=False):
-        want = fuel if fuel in set(sub["fuel"]) else DEFAULT_FUEL[p]
+        want = fuel if fuel in set(sub["fuel"]) else cat.default_fuel(str(p))
         keep.append(sub[sub["fuel"] == want])
     df = pd.concat(keep).reset_index(drop=True)
     life = ds["lifetime_km"].to_pandas().reset_index().rename(columns={"lifetime_km": "km"})
     df = df.merge(life, on=["segment", "powertrain", "fuel"])
-    df["fixed_t"] = df[list(FIXED_STAGES)].sum(axis=1) * df["km"] / 1e6
-    df["per_km"] = df[list(USE_STAGES)].sum(axis=1)
+    fixed = fixed_stages(reg)
+    df["fixed_t"] = df[fixed].sum(axis=1) * df["km"] / 1e6
+    df["per_km"] = df[[s for s in STAGES if s not in fixed]].sum(axis=1)
     df["lifetime_t"] = df["total"] * df["km"] / 1e6
     pts = list(df["powertrain"])
     ref = reference or ("ice-gasoline" if "ice-gasoline" in pts else "ice-diesel" if "ice-diesel" in pts else pts[0])
@@ -120,17 +124,29 @@ def sensitivity(segment: str, powertrain: str, year: int, region: str, *, fuel: 
     """
     reg = registry if registry is not None else datasets.load(overrides)
     opt = Options(**options).check(reg)
-    cases = build_cases(reg, segment, powertrain, fuel or DEFAULT_FUEL.get(powertrain))
-    ys = _check_years([year])
-    rs = _check_regions(reg, [region])
-    space = _space(reg)
-    st = SampledTables(reg, space, make_design(space, oat=True))
-    total = compute(st, cases, ys, rs, opt)["stages"].sum(axis=-1)[:, 0, 0, 0]
+    cat = catalog(reg)
+    cat.powertrain(powertrain)
+    cases = build_cases(reg, segment, powertrain, fuel or cat.default_fuel(powertrain))
+    st = sampled_tables(reg, oat=True)
+    total = compute(st, cases, check_years([year]), check_regions(reg, [region]), opt)["stages"].sum("stage")
+    total = total.values[:, 0, 0, 0]
     base = total[0]
     lo, hi = total[1::2], total[2::2]
-    df = pd.DataFrame({"input": space.labels, "total_low": lo, "total_high": hi})
+    df = pd.DataFrame({"input": st.space.labels, "total_low": lo, "total_high": hi})
     df["swing"] = (df["total_high"] - df["total_low"]).abs()
     df = df[df["swing"] > 1e-9 * max(abs(base), 1.0)].sort_values("swing", ascending=False).reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     df["base"] = base
     return df.head(top) if top else df
+
+
+def write_compare_chart(df: pd.DataFrame, path, title: str) -> None:
+    """Write the stacked-bar chart of a :func:`compare` result to *path* (``.html`` or ``.png``)."""
+    from jalur.charts import stacked_stages, write_chart
+
+    cat = catalog(datasets.load())
+    stages = [(s, f"{cat.stage(s).label_en} / {cat.stage(s).label_id}", cat.stage(s).colour) for s in STAGES]
+    d = df.assign(label=df["powertrain"] + " (" + df["fuel"] + ")")
+    fig = stacked_stages(d, f"{title} (jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']})",
+                         df.attrs["units"], stages, reference=df.attrs["reference"])
+    write_chart(fig, path)

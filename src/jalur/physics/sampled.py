@@ -1,4 +1,4 @@
-"""Gather the numbers the vehicle engine needs from the data registry, as sampled arrays.
+"""The numbers the engines need from the data registry, as sampled arrays.
 
 Each table the engine reads is turned into an array of shape ``(samples, rows)`` in the units asked
 for. Uncertain rows (with ``low``/``high``) are grouped into *input factors* that move together:
@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from jalur.datasets import Registry
+from jalur.datasets import Registry, memoize
 from jalur.errors import DataError, InputError
 from jalur.uncertainty import Design, central_design, oat_design, random_design, sample_values
 from jalur.units import conversion_factor
@@ -55,10 +55,13 @@ ENGINE_TABLES = (
     "vehicle-parameters", "manufacturing", "battery-production", "battery-parameters", "fuel-pathways",
     "land-use-change", "grid-intensity", "grid-losses", "tailpipe-non-co2", "hydrogen-supply",
 )
+"""Tables whose ranges are sampled. Others (heating values, GWPs, fleet parameters) are read at their central
+values: a GWP is a metric chosen, not an uncertain input, and heating values are known to the digit given."""
 
 
+@memoize
 def factor_space(reg: Registry, tables: tuple[str, ...] = ENGINE_TABLES) -> FactorSpace:
-    """Group the uncertain rows of *tables* into input factors (see module docstring)."""
+    """Group the uncertain rows of *tables* into input factors (see module docstring); once per registry."""
     space = FactorSpace()
     index: dict[tuple, int] = {}
     for name in tables:
@@ -143,12 +146,22 @@ class SampledTables:
             out[:, j] = vals[:, i] * conversion_factor(units[i], unit)
         return out
 
-    def scalar(self, name: str, key: tuple, unit: str) -> np.ndarray:
+    def scalar(self, name: str, key: tuple, unit: str, default: float | None = None) -> np.ndarray:
         """One row's sampled value in *unit*, shape (samples,)."""
-        k = (name, key, unit)
+        k = (name, key, unit, default)
         if k not in self._scalars:
-            self._scalars[k] = self.gather(name, [key], unit)[:, 0]
+            self._scalars[k] = self.gather(name, [key], unit, default=default)[:, 0]
         return self._scalars[k]
+
+    def has(self, name: str, key: tuple) -> bool:
+        """True if table *name* has the row *key*."""
+        return tuple(str(x) for x in key) in self.row_index(name)
+
+
+def sampled_tables(reg: Registry, samples: int = 0, seed: int | None = None, oat: bool = False) -> SampledTables:
+    """The engine tables of *reg* under a deterministic, Monte Carlo or one-at-a-time design."""
+    space = factor_space(reg)
+    return SampledTables(reg, space, make_design(space, samples, seed, oat))
 
 
 def make_design(space: FactorSpace, samples: int = 0, seed: int | None = None, oat: bool = False) -> Design:

@@ -1,0 +1,60 @@
+"""The ``jalur`` command line: a thin skin over the Python API.
+
+Exit codes: 0 success; 1 other jalur error; 2 bad option or unknown name; 3 invalid data, override or scenario.
+A user mistake prints one paragraph on stderr, never a traceback.
+"""
+
+import sys
+
+import typer
+from rich.text import Text
+
+from jalur._version import __version__
+from jalur.cli import pathways, policy
+from jalur.cli.data import data_app
+from jalur.cli.render import err, out
+from jalur.cli.vehicle import vehicle_app
+from jalur.errors import JalurError
+
+app = typer.Typer(
+    name="jalur",
+    help="jalur: multiple pathways to low-carbon road transport in Indonesia: cited data, vehicle life-cycle, "
+         "LCEV tax and cost of ownership, fleet pathways to 2060.",
+    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(data_app, name="data")
+app.add_typer(vehicle_app, name="vehicle")
+policy.register(app)
+pathways.register(app)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from jalur.datasets import data_version
+
+        out.print(f"jalur {__version__} (data {data_version()})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                       help="Print the jalur and data versions and exit.")) -> None:
+    """jalur command line."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (used by the console script and by tests)."""
+    try:
+        app(args=argv, prog_name="jalur", standalone_mode=True)
+    except SystemExit as exc:  # typer/click exit: help, --version, usage errors (code 2)
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except JalurError as exc:
+        err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""``jalur run``, ``jalur compare``, ``jalur scenario`` and ``jalur calibrate``: fleet pathways to 2060."""
+
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+import yaml
+from rich.text import Text
+
+from jalur.cli.options import LazyHelpCommand, OverrideOpt, Overrides
+from jalur.cli.render import Format, err, out, progress, render
+from jalur.errors import InputError
+
+FormatOpt = typer.Option(Format.table, "--format", help="Output format.")
+scenario_app = typer.Typer(help="Built-in and user scenarios (pathways).", no_args_is_help=True)
+
+
+def run_cmd(
+    scenario: str = typer.Argument(..., help="Built-in scenario name (`jalur scenario list`) or a YAML file."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Write iamc.csv, arrays.parquet, workbook.xlsx, charts, "
+                                           "provenance.json here."),
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt,
+) -> None:
+    """Project Indonesia's road fleet, energy, emissions and upstream needs to 2060 under a scenario."""
+    from jalur import datasets
+    from jalur.pathways.calibration import calibration_report
+    from jalur.pathways.iamc import to_iamc
+    from jalur.pathways.model import run
+    from jalur.pathways.outputs import summary, write_run
+
+    reg = datasets.load(override)
+    with progress() as prog:
+        task = prog.add_task(f"running {scenario}", total=3 if out_dir else 1)
+        ds = run(scenario, registry=reg)
+        prog.advance(task)
+        if out_dir is not None:
+            prog.update(task, description="calibration report")
+            cal = calibration_report(reg)
+            prog.advance(task)
+            prog.update(task, description=f"writing {out_dir}")
+            write_run(ds, out_dir, registry=reg, calibration=cal)
+            prog.advance(task)
+    render(summary(to_iamc(ds)), fmt, title=f"jalur run {ds.attrs['scenario']}: {ds.attrs['scenario_title']}",
+           caption=f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia, active fleet; "
+                   "GHG in CO2e (IPCC AR6 GWP100)")
+    if out_dir is not None:
+        err.print(f"outputs written to {out_dir}")
+
+
+def compare_cmd(
+    scenarios: list[str] = typer.Argument(..., help="Two or more scenarios (names or YAML files); the first is the base."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Write compare.csv, wedges.csv and charts here."),
+    quantity: str = typer.Option("wtw", "--quantity", help="Wedges of wtw (well-to-wheel) or lca (life-cycle) GHG."),
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt,
+) -> None:
+    """Scenarios side by side: key variables and emission wedges against the first scenario."""
+    from jalur import __version__, datasets
+    from jalur.pathways.compare import compare_table, run_scenarios
+    from jalur.pathways.outputs import write_comparison
+
+    if len(scenarios) < 2:
+        raise InputError("give at least two scenarios to compare, e.g. `jalur compare bau nze-2060`")
+    if quantity not in ("wtw", "lca"):
+        raise InputError(f"--quantity {quantity!r} not allowed; allowed: wtw, lca")
+    reg = datasets.load(override)
+    with progress() as prog:
+        task = prog.add_task("running scenarios", total=len(scenarios))
+        runs = run_scenarios(scenarios, registry=reg, progress=lambda: prog.advance(task))
+    render(compare_table(runs), fmt, title="Scenarios compared (Indonesia)", caption=f"jalur {__version__}, data "
+                                                                                   f"{reg.data_version}")
+    if out_dir is not None:
+        write_comparison(runs, out_dir, quantity=quantity, registry=reg)
+        err.print(f"comparison written to {out_dir}")
+
+
+@scenario_app.command("list", cls=LazyHelpCommand)
+def scenario_list(fmt: Format = FormatOpt) -> None:
+    """The built-in scenarios."""
+    from jalur.pathways.scenario import builtin_names, load_scenario
+
+    rows = [{"name": n, "title": sc.title, "judul": sc.title_id, "extends": sc.extends or ""}
+            for n, sc in ((n, load_scenario(n)) for n in builtin_names())]
+    render(pd.DataFrame(rows), fmt, title="Built-in scenarios")
+
+
+@scenario_app.command("show", cls=LazyHelpCommand)
+def scenario_show(name: str = typer.Argument(..., help="Built-in name or YAML file."),
+                  override: Overrides = OverrideOpt) -> None:
+    """A scenario's description, sources and every lever (after `extends` is resolved)."""
+    from jalur import datasets
+    from jalur.pathways.scenario import load_scenario
+
+    reg = datasets.load(override)
+    sc = load_scenario(name, known_sources=set(reg.sources.index))
+    out.print(f"[bold]{sc.name}[/bold]: {sc.title}")
+    for line in ([sc.title_id] if sc.title_id else []) + [" ".join(sc.description.split())]:
+        out.print(Text(line))
+    if sc.extends:
+        out.print(f"extends: {sc.extends}")
+    for s in sc.sources:
+        out.print(Text(f"source {s}: {reg.source(s)['citation']}"))
+    out.print(Text(yaml.safe_dump({"levers": sc.levers.model_dump(mode="json")}, sort_keys=False)))
+
+
+@scenario_app.command("check", cls=LazyHelpCommand)
+def scenario_check(path: Path = typer.Argument(..., help="Scenario YAML file."), override: Overrides = OverrideOpt) -> None:
+    """Validate a scenario file (schema, sources, and a trial run); exit 0 only if it is valid."""
+    from jalur import datasets
+    from jalur.pathways.model import run
+    from jalur.pathways.scenario import load_scenario
+
+    reg = datasets.load(override)
+    sc = load_scenario(path, known_sources=set(reg.sources.index))
+    run(sc, registry=reg)
+    out.print(f"ok: scenario {sc.name} ({path}) is valid and runs")
+
+
+@scenario_app.command("new", cls=LazyHelpCommand)
+def scenario_new(
+    name: str = typer.Argument(..., help="Name of the new scenario (also the file name)."),
+    base: str = typer.Option("bau", "--from", help="Scenario to extend."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="File to write (default NAME.yaml)."),
+) -> None:
+    """Write a new scenario file that extends another, ready to edit."""
+    from jalur.pathways.scenario import write_new_scenario
+
+    path = write_new_scenario(out_file or Path(f"{name}.yaml"), name, base)
+    out.print(f"wrote {path}; edit its levers, then `jalur scenario check {path}` and `jalur run {path}`")
+
+
+def calibrate_cmd(
+    detail: bool = typer.Option(False, "--detail", help="Every class and year, not only the summary."),
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt,
+) -> None:
+    """The fleet model against history: registered stock (BPS), active stock, EV stock; error per class and year."""
+    from jalur.pathways.calibration import calibration_report, calibration_summary
+
+    df = calibration_report(overrides=override)
+    if detail:
+        render(df.drop(columns=["note"]) if fmt == Format.table else df, fmt, title="Calibration (history 2011-2024)")
+    else:
+        render(calibration_summary(df), fmt, title="Calibration: RMS error by quantity and class [%]",
+               caption="registered-stock: Weibull fit to BPS; active-stock: in-use fleet vs BPS registrations "
+                       "(gap = vehicles still registered but no longer used); ev-stock: vs registered EV stock")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run", cls=LazyHelpCommand)(run_cmd)
+    app.command("compare", cls=LazyHelpCommand)(compare_cmd)
+    app.add_typer(scenario_app, name="scenario")
+    app.command("calibrate", cls=LazyHelpCommand)(calibrate_cmd)

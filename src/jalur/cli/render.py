@@ -1,0 +1,73 @@
+"""Rendering for the command line: tables, CSV and JSON on stdout; messages and progress on stderr."""
+
+import json
+import sys
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from jalur.errors import InputError
+
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fmt_value(v: Any) -> str:
+    """A cell for a rich table: 4 significant digits below 1,000, thousands separators above."""
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return ""
+        if v in (float("inf"), float("-inf")):
+            return "never" if v > 0 else "-inf"
+        return f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    return "" if v is None else str(v)
+
+
+def render(df: pd.DataFrame, fmt: Format, title: str | None = None, caption: str | None = None) -> None:
+    """Print *df* as a rich table, CSV or a JSON array of records."""
+    from jalur.datasets import to_csv_text
+    from jalur.io import frame_to_records
+
+    if fmt == Format.csv:
+        sys.stdout.write(to_csv_text(df))
+    elif fmt == Format.json:
+        sys.stdout.write(json.dumps(frame_to_records(df), ensure_ascii=False, indent=1) + "\n")
+    else:
+        t = RichTable(title=title, caption=caption, show_lines=False, header_style="bold")
+        for c in df.columns:
+            t.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+        for row in df.itertuples(index=False):
+            t.add_row(*[fmt_value(v) for v in row])
+        out.print(t)
+
+
+def write_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+
+
+def parse_where(items: list[str] | None) -> dict[str, list[str]]:
+    """Turn ``["region=jamali", "year=2030,2040"]`` into ``{"region": ["jamali"], "year": ["2030", "2040"]}``."""
+    conds: dict[str, list[str]] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise InputError(f"--where {item!r}: expected KEY=VALUE (e.g. --where region=jamali)")
+        k, v = item.split("=", 1)
+        conds.setdefault(k.strip(), []).extend(x.strip() for x in v.split(","))
+    return conds
+
+
+def progress():
+    """A rich progress bar on stderr (shown only on a terminal)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not sys.stderr.isatty())

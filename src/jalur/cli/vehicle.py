@@ -1,0 +1,119 @@
+"""``jalur vehicle``: life-cycle GHG emissions of vehicles, powertrains side by side, sensitivity."""
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from jalur.cli.options import DefaultCommandGroup, LazyHelpCommand, OverrideOpt, Overrides, with_lca_options
+from jalur.cli.render import Format, err, render
+
+vehicle_app = typer.Typer(
+    cls=DefaultCommandGroup,
+    help="Vehicle life-cycle GHG emissions: `jalur vehicle SEGMENT ...`, `jalur vehicle compare SEGMENT`, "
+         "`jalur vehicle sensitivity SEGMENT`.",
+    no_args_is_help=True,
+)
+FormatOpt = typer.Option(Format.table, "--format", help="Output format.")
+SegmentArg = typer.Argument(..., help="Segment: {segments}.")
+YearOpt = typer.Option(2025, "--year", "-y", help="Registration year (2015-2060).")
+RegionOpt = typer.Option(None, "--region", "-r", help="Grid region of use: {regions} (default: the national average).")
+
+
+def _caption(ds) -> str:
+    opts = json.loads(ds.attrs["options"])
+    shown = {k: v for k, v in opts.items() if v is not None and k in ("luc", "grid_basis", "power_scenario",
+                                                                      "grid_intensity", "gwp", "battery_origin")}
+    extra = f"; {ds.attrs['samples']} samples, seed {ds.attrs['seed']}" if ds.attrs["samples"] else ""
+    return (f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; "
+            + ", ".join(f"{k}={v}" for k, v in shown.items()) + extra)
+
+
+def _region(reg, region: Optional[str]) -> str:
+    from jalur.catalog import catalog
+
+    return region or catalog(reg).national.id
+
+
+@vehicle_app.command("lca", cls=LazyHelpCommand)
+@with_lca_options
+def vehicle_lca(
+    segment: str = SegmentArg,
+    powertrain: Optional[list[str]] = typer.Option(None, "--powertrain", "-p", help="Powertrain(s): {powertrains}; "
+                                                   "default all of the segment."),
+    year: int = YearOpt, region: Optional[str] = RegionOpt,
+    fuel: Optional[list[str]] = typer.Option(None, "--fuel", "-f", help="Fuel(s): {fuels}; default: each powertrain's "
+                                             "default."),
+    samples: int = typer.Option(0, "--samples", help="Monte Carlo samples (0 = deterministic)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (same seed, same numbers)."),
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lca: dict = None,
+) -> None:
+    """Life-cycle GHG emissions of one segment by stage (g CO2e/km; IPCC AR6 GWP100)."""
+    from jalur import datasets
+    from jalur.vehicle import lifecycle, to_records
+    from jalur.vehicle.lifecycle import table_by_stage
+
+    reg = datasets.load(override)
+    region = _region(reg, region)
+    ds = lifecycle(segment, powertrain, fuel or "default", [year], [region], samples=samples, seed=seed, registry=reg,
+                   **lca)
+    if fmt != Format.table:
+        render(to_records(ds), fmt)
+        return
+    render(table_by_stage(ds), fmt, title=f"{segment}, registered {year}, used in {region} [{ds.attrs['units']}]",
+           caption=_caption(ds))
+
+
+@vehicle_app.command("compare", cls=LazyHelpCommand)
+@with_lca_options
+def vehicle_compare(
+    segment: str = SegmentArg, year: int = YearOpt, region: Optional[str] = RegionOpt,
+    reference: Optional[str] = typer.Option(None, "--reference", help="Reference powertrain for break-even (default: "
+                                            "the segment's conventional one)."),
+    fuel: Optional[str] = typer.Option(None, "--fuel", "-f", help="Fuel used wherever valid (e.g. e20); others keep "
+                                       "their default."),
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Write a stacked-bar chart (.html or .png)."),
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lca: dict = None,
+) -> None:
+    """All valid powertrains of a segment side by side, with break-even distance against the reference."""
+    from jalur import datasets
+    from jalur.vehicle.compare import compare, write_compare_chart
+
+    reg = datasets.load(override)
+    region = _region(reg, region)
+    df = compare(segment, year, region, reference=reference, fuel=fuel, registry=reg, **lca)
+    if chart is not None:
+        write_compare_chart(df, chart, f"{segment}: life-cycle GHG, registered {year}, {region}")
+    if fmt != Format.table:
+        render(df, fmt)
+    else:
+        show = df.drop(columns=["segment"]).rename(columns={"km": "lifetime km", "fixed_t": "fixed t", "per_km": "per km",
+                                                            "lifetime_t": "t/life", "break_even_km": "break-even km"})
+        render(show, fmt, title=f"{segment}, registered {year}, {region} [{df.attrs['units']}]; break-even vs "
+                                f"{df.attrs['reference']}",
+               caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}")
+    if chart is not None:
+        err.print(f"chart written to {chart}")
+
+
+@vehicle_app.command("sensitivity", cls=LazyHelpCommand)
+@with_lca_options
+def vehicle_sensitivity(
+    segment: str = SegmentArg,
+    powertrain: str = typer.Option(..., "--powertrain", "-p", help="Powertrain: {powertrains}."),
+    year: int = YearOpt, region: Optional[str] = RegionOpt,
+    fuel: Optional[str] = typer.Option(None, "--fuel", "-f", help="Fuel (default: the powertrain's default)."),
+    top: int = typer.Option(15, "--top", help="Show the N inputs with the largest effect."),
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lca: dict = None,
+) -> None:
+    """Rank inputs by their effect on the total (each set to its low, then high value, one at a time)."""
+    from jalur import datasets
+    from jalur.vehicle.compare import sensitivity
+
+    reg = datasets.load(override)
+    region = _region(reg, region)
+    df = sensitivity(segment, powertrain, year, region, fuel=fuel, top=top, registry=reg, **lca)
+    base = float(df["base"].iloc[0]) if len(df) else float("nan")
+    render(df.drop(columns=["base"]), fmt,
+           title=f"{segment} {powertrain}, {year}, {region}: total {base:.1f} g CO2e/km at central values")

@@ -1,0 +1,168 @@
+"""Override files: a user's rows (and sources) replacing or adding rows of any table.
+
+Two formats are accepted.
+
+YAML::
+
+    sources:
+      - {id: my-study, citation: "Me (2026), my grid study", url: "...", type: user}
+    tables:
+      grid-intensity:
+        - {region: jamali, scenario: current-policies, year: 2030, basis: life-cycle,
+           value: 500, unit: g CO2e/kWh, source_id: my-study}
+
+CSV: a ``table`` column naming the table of each row, that table's key columns, ``value``, ``unit``,
+optional ``low``/``high``, ``source_id``, and optional ``citation`` (with ``url``) that declares a new
+source id on the spot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from jalur.datasets.registry import OverrideRecord, Registry, Table
+from jalur.datasets.validate import SOURCE_COLUMNS, check_references, check_sources, read_csv_text, validate_frame
+from jalur.errors import DataError
+from jalur.io.text import read_user_text
+
+
+def _read_yaml(text: str, where: str) -> tuple[dict[str, list[dict]], list[dict]]:
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise DataError(f"{where}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("tables"), dict):
+        raise DataError(f"{where}: an override needs a 'tables' mapping of table name -> list of rows")
+    bad = set(raw) - {"tables", "sources"}
+    if bad:
+        raise DataError(f"{where}: unknown top-level key(s) {sorted(bad)}; allowed: tables, sources")
+    sources = []
+    for s in raw.get("sources") or []:
+        if not isinstance(s, dict):
+            raise DataError(f"{where}: sources: each source must be a mapping with id and citation")
+        sources.append({k: "" if v is None else str(v) for k, v in s.items()})
+    rows = {}
+    for name, lst in raw["tables"].items():
+        if not isinstance(lst, list) or not all(isinstance(r, dict) for r in lst):
+            raise DataError(f"{where}: tables.{name}: must be a list of rows (mappings)")
+        rows[name] = [{k: "" if v is None else str(v) for k, v in r.items()} for r in lst]
+    return rows, sources
+
+
+def _read_csv(text: str, where: str) -> tuple[dict[str, list[dict]], list[dict]]:
+    df = read_csv_text(text, where)
+    if "table" not in df.columns:
+        raise DataError(f"{where}: an override CSV needs a 'table' column naming each row's table")
+    rows: dict[str, list[dict]] = {}
+    sources = []
+    for r in df.to_dict("records"):
+        name = r.pop("table").strip()
+        cit, url = r.pop("citation", "").strip(), r.pop("url", "").strip()
+        if cit:
+            sources.append({"id": r.get("source_id", "").strip(), "citation": cit, "url": url, "type": "user"})
+        rows.setdefault(name, []).append({k: v for k, v in r.items() if v != "" or k in ("low", "high")})
+    return rows, sources
+
+
+def read_override(path: str | Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Read an override file into ``{table: raw rows}`` and its new sources (see the module docstring)."""
+    p = Path(path)
+    where = str(p)
+    if not p.exists():
+        raise DataError(f"override file {where} does not exist")
+    text = read_user_text(p, DataError)
+    if p.suffix.lower() in (".yaml", ".yml"):
+        rows, new_sources = _read_yaml(text, where)
+    elif p.suffix.lower() == ".csv":
+        rows, new_sources = _read_csv(text, where)
+    else:
+        raise DataError(f"{where}: override files must be .yaml, .yml or .csv")
+    frames = {n: pd.DataFrame(r, dtype=object).fillna("").astype(str) for n, r in rows.items()}
+    srcs = (pd.DataFrame(new_sources, dtype=object).fillna("") if new_sources
+            else pd.DataFrame(columns=list(SOURCE_COLUMNS)))
+    if len(srcs):  # several CSV rows may declare the same source
+        srcs = srcs.drop_duplicates(subset=["id"], keep="first")
+    return frames, srcs
+
+
+def _merge_sources(reg: Registry, new_src: pd.DataFrame, where: str) -> pd.DataFrame:
+    if not len(new_src):
+        return reg.sources
+    new_src = new_src.copy()
+    for c in SOURCE_COLUMNS:
+        if c not in new_src.columns:
+            new_src[c] = ""
+    new_src.loc[new_src["type"] == "", "type"] = "user"
+    checked = check_sources(new_src[list(SOURCE_COLUMNS)].copy(), f"{where} (sources)")
+    clash = sorted(set(checked.index) & set(reg.sources.index))
+    if clash:
+        raise DataError(f"{where}: source id(s) {clash} already exist in sources.csv; choose new ids")
+    return pd.concat([reg.sources, checked])
+
+
+def _known_keys(reg: Registry, frames: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+    """Keys of every table, with the rows an override adds to it (so a new dimension row can be used at once)."""
+    out = {}
+    for name, t in reg.tables.items():
+        key = t.schema.key[0]
+        keys = set(t.frame[key].astype(str))
+        if name in frames and key in frames[name].columns:
+            keys |= set(frames[name][key].astype(str).str.strip())
+        out[name] = keys
+    return out
+
+
+def _merge_table(base: Table, raw: pd.DataFrame, ids: set[str], where: str,
+                 known: dict[str, set[str]]) -> tuple[Table, dict[str, int]]:
+    schema = base.schema
+    raw = raw.copy()
+    if schema.has_values:
+        for c in ("low", "high"):
+            if c not in raw.columns:
+                raw[c] = ""
+    else:
+        raw = raw.drop(columns=[c for c in ("low", "high") if c in raw.columns])
+    for cname in schema.columns:
+        if cname not in raw.columns and cname not in schema.key:
+            raw[cname] = ""
+    checked = validate_frame(raw, schema, ids, f"{where} [{schema.name}]", lines=[i + 1 for i in range(len(raw))],
+                             known=known)
+    key_cols = list(schema.key)
+    base_keys = base.frame[key_cols].astype(str).agg("|".join, axis=1)
+    new_keys = set(checked[key_cols].astype(str).agg("|".join, axis=1))
+    replaced = base_keys.isin(new_keys).to_numpy()
+    merged = pd.concat([base.frame[~replaced], checked], ignore_index=True)
+    return Table(schema, merged), {"replaced": int(replaced.sum()), "added": len(checked) - int(replaced.sum())}
+
+
+def apply_override(reg: Registry, path: str | Path) -> Registry:
+    """A copy of *reg* with the override file *path* applied (rows with the same key replaced).
+
+    Raises
+    ------
+    DataError
+        Naming the override file for an unknown table, a row that fails the table's schema, a name that is
+        not a row of its dimension table, or a source that is neither shipped nor declared in the file.
+    """
+    where = str(path)
+    frames, new_src = read_override(path)
+    sources = _merge_sources(reg, new_src, where)
+    ids = set(sources.index)
+    tables = dict(reg.tables)
+    changes: dict[str, dict[str, int]] = {}
+    unknown = [n for n in frames if n not in reg.tables]
+    if unknown:
+        raise DataError(f"{where}: no data table {unknown[0]!r}; tables: {', '.join(reg.names())}")
+    known = _known_keys(reg, frames)
+    for name, raw in frames.items():
+        tables[name], changes[name] = _merge_table(reg.tables[name], raw, ids, where, known)
+    touched = set(frames) | {n for n, t in tables.items() if set(t.schema.references().values()) & set(frames)}
+    check_references(tables, sorted(touched))
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    rec = OverrideRecord(where, digest, changes, tuple(new_src["id"]) if len(new_src) else ())
+    return Registry(tables, sources, reg.data_version, reg.overrides + (rec,))

@@ -1,0 +1,280 @@
+"""The registry: validated tables with their sources, frozen, with one memoisation facility for models."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Mapping, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from jalur.datasets.schema import Schema, load_schema
+from jalur.datasets.validate import check_references, check_sources, read_csv_text, validate_frame
+from jalur.errors import DataError, JalurError, UnknownKeyError
+from jalur.io.text import read_user_text
+from jalur.units import conversion_factor
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+TABLE_DIR = DATA_DIR / "tables"
+SCHEMA_DIR = DATA_DIR / "schema"
+SOURCES_FILE = DATA_DIR / "sources.csv"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_version() -> str:
+    """The version string of the shipped data (``YYYY.MM``), recorded in every result."""
+    return (DATA_DIR / "VERSION").read_text(encoding="utf-8").strip()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A validated table: its schema and its rows (a pandas DataFrame; treat it as read-only)."""
+
+    schema: Schema
+    frame: pd.DataFrame
+
+    @property
+    def name(self) -> str:
+        return self.schema.name
+
+    def public(self) -> pd.DataFrame:
+        """A copy of the rows without jalur's private bookkeeping columns."""
+        return self.frame[[c for c in self.frame.columns if not c.startswith("_")]].reset_index(drop=True)
+
+    def where(self, **conditions: Any) -> "Table":
+        """Rows whose columns equal the given values (a list means any of them).
+
+        Raises
+        ------
+        UnknownKeyError
+            For a column the table does not have.
+        """
+        mask = np.ones(len(self.frame), dtype=bool)
+        for col, want in conditions.items():
+            if col not in self.frame.columns:
+                cols = [c for c in self.frame.columns if not c.startswith("_")]
+                raise UnknownKeyError(f"table '{self.name}' has no column {col!r}; columns: {', '.join(cols)}")
+            wants = [str(w) for w in want] if isinstance(want, (list, tuple, set)) else [str(want)]
+            mask &= self.frame[col].astype(str).isin(wants).to_numpy()
+        return Table(self.schema, self.frame[mask])
+
+    def values(self, unit: str | None = None, column: str = "value") -> np.ndarray:
+        """The ``value`` (or ``low``/``high``) column converted to *unit* [unit].
+
+        Without *unit*, each row is converted to the canonical unit of its rule.
+        """
+        out = np.empty(len(self.frame))
+        for i, row in enumerate(self.frame.to_dict("records")):
+            target = unit or self.schema.rule_for(row).unit
+            out[i] = row[column] * conversion_factor(row["unit"], target)
+        return out
+
+    def get(self, unit: str | None = None, **key: Any) -> float:
+        """The single value matching *key*, in *unit*.
+
+        Raises
+        ------
+        UnknownKeyError
+            If no row, or more than one row, matches.
+        """
+        sub = self.where(**key)
+        if len(sub.frame) != 1:
+            raise UnknownKeyError(
+                f"table '{self.name}': {len(sub.frame)} rows match {key}; give all key columns {list(self.schema.key)}"
+            )
+        return float(sub.values(unit)[0])
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+@dataclass(frozen=True)
+class OverrideRecord:
+    """What one override file changed, for the provenance of results."""
+
+    file: str
+    sha256: str
+    tables: Mapping[str, Mapping[str, int]]
+    sources: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "sha256": self.sha256, "tables": {k: dict(v) for k, v in self.tables.items()},
+                "sources": list(self.sources)}
+
+
+class FrozenError(JalurError, AttributeError):
+    """An attempt to change a registry in place."""
+
+
+class Registry:
+    """All validated tables with their sources: what models read their numbers from.
+
+    A registry never changes: override files make a new one (:meth:`with_overrides`). What models derive
+    from it is memoised per registry by :func:`memoize`, the one cache there is.
+    """
+
+    __slots__ = ("tables", "sources", "data_version", "overrides", "_memo")
+
+    def __init__(self, tables: Mapping[str, Table], sources: pd.DataFrame, version: str,
+                 overrides: Iterable[OverrideRecord] = ()):
+        object.__setattr__(self, "tables", MappingProxyType(dict(tables)))
+        object.__setattr__(self, "sources", sources)
+        object.__setattr__(self, "data_version", version)
+        object.__setattr__(self, "overrides", tuple(overrides))
+        object.__setattr__(self, "_memo", {})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenError(f"a registry is read-only (cannot set {name!r}); apply an override file instead")
+
+    def __getstate__(self) -> dict:
+        """Pickle without the memo (it is rebuilt on use, e.g. in a batch worker)."""
+        return {k: getattr(self, k) for k in ("tables", "sources", "data_version", "overrides")}
+
+    def __setstate__(self, state: dict) -> None:
+        Registry.__init__(self, dict(state["tables"]), state["sources"], state["data_version"], state["overrides"])
+
+    def names(self) -> list[str]:
+        """Names of all tables, sorted."""
+        return sorted(self.tables)
+
+    def table(self, name: str) -> Table:
+        """The table called *name*.
+
+        Raises
+        ------
+        UnknownKeyError
+            Naming the tables that exist.
+        """
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise UnknownKeyError(f"no data table {name!r}; tables: {', '.join(self.names())}") from None
+
+    def __getitem__(self, name: str) -> Table:
+        return self.table(name)
+
+    def source(self, source_id: str) -> dict[str, str]:
+        """The source row *source_id* as a dict."""
+        if source_id not in self.sources.index:
+            raise UnknownKeyError(f"no source {source_id!r} in sources.csv; see `jalur data sources`")
+        return {c: str(v) for c, v in self.sources.loc[source_id].items()}
+
+    def rows_citing(self, source_id: str) -> pd.DataFrame:
+        """Every table row that cites *source_id*, with a ``table`` column."""
+        self.source(source_id)
+        parts = []
+        for name in self.names():
+            t = self.tables[name].public()
+            mask = t["source_id"].astype(str).str.replace(";", " ").str.split().apply(lambda s: source_id in s)
+            if mask.any():
+                sub = t[mask].copy()
+                sub.insert(0, "table", name)
+                parts.append(sub)
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["table"])
+
+    def provenance(self) -> dict[str, Any]:
+        """The data part of a result's provenance: data version and overrides."""
+        return {"data_version": self.data_version, "overrides": [o.as_dict() for o in self.overrides]}
+
+    def with_overrides(self, paths: Iterable[str | Path]) -> "Registry":
+        """A new registry with the rows of each override file applied (see :mod:`jalur.datasets.overrides`)."""
+        from jalur.datasets.overrides import apply_override
+
+        reg = self
+        for p in paths:
+            reg = apply_override(reg, p)
+        return reg
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The value memoised under *key*, computed once by *compute* (used by :func:`memoize`)."""
+        memo = self._memo
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+
+def memoize(fn: F) -> F:
+    """Memoise ``fn(registry, *args)`` per registry (the arguments must be hashable).
+
+    The one cache of jalur: registries never change, so a derived value stays valid for the registry's life.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(reg: Registry, *args: Any) -> Any:
+        return reg.memo((fn.__module__, fn.__qualname__) + args, lambda: fn(reg, *args))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def read_table_file(path: Path, schema: Schema, source_ids: set[str]) -> Table:
+    """Read and validate one table file against its schema."""
+    raw = read_csv_text(read_user_text(path, DataError), str(path))
+    return Table(schema, validate_frame(raw, schema, source_ids, str(path)))
+
+
+def load_from(table_dir: Path, schema_dir: Path, sources_file: Path, version: str,
+              only: Iterable[str] | None = None) -> Registry:
+    """Load and validate a registry from explicit folders (used by tests and by :func:`load`).
+
+    Parameters
+    ----------
+    only : iterable of str, optional
+        Load only these tables (e.g. the catalogue's dimension tables); references are then checked only
+        among them.
+    """
+    sources = check_sources(read_csv_text(read_user_text(sources_file, DataError), str(sources_file)), str(sources_file))
+    ids = set(sources.index)
+    wanted = set(only) if only is not None else None
+    tables: dict[str, Table] = {}
+    names = set()
+    for sf in sorted(Path(schema_dir).glob("*.yaml")):
+        schema = load_schema(sf)
+        if schema.name != sf.stem:
+            raise DataError(f"{sf}: schema name {schema.name!r} differs from its file name {sf.stem!r}")
+        names.add(schema.name)
+        if wanted is not None and schema.name not in wanted:
+            continue
+        path = Path(table_dir) / f"{schema.name}.csv"
+        if not path.exists():
+            raise DataError(f"{sf}: schema has no table file {path}")
+        tables[schema.name] = read_table_file(path, schema, ids)
+    orphans = [p.name for p in Path(table_dir).glob("*.csv") if p.stem not in names]
+    if orphans:
+        raise DataError(f"{table_dir}: table file(s) without a schema: {', '.join(sorted(orphans))}")
+    if wanted is None:
+        check_references(tables)
+    else:  # a partial registry checks the references it can
+        check_references(tables, [n for n in tables if set(tables[n].schema.references().values()) <= set(tables)])
+    return Registry(tables, sources, version)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> Registry:
+    return load_from(TABLE_DIR, SCHEMA_DIR, SOURCES_FILE, data_version())
+
+
+def load(overrides: Iterable[str | Path] | None = None) -> Registry:
+    """Load the shipped data, validated, with optional override files applied.
+
+    Parameters
+    ----------
+    overrides : iterable of path, optional
+        YAML or CSV files replacing or adding rows of any table (see :mod:`jalur.datasets.overrides`).
+
+    Returns
+    -------
+    Registry
+        The shipped registry is loaded once per process; registries are read-only.
+    """
+    reg = _shipped()
+    return reg.with_overrides(overrides) if overrides else reg
+
+
+def check(overrides: Iterable[str | Path] | None = None) -> Registry:
+    """Validate the shipped data (re-read from disk) and any override files; return the registry."""
+    _shipped.cache_clear()
+    return load(overrides)

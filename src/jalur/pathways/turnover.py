@@ -1,0 +1,190 @@
+"""The first stages of a run: sales by class, the mix of new sales, the stock by vintage, and its activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from jalur.errors import InputError
+from jalur.fleet.activity import first_year_km, km_by_age
+from jalur.fleet.cohorts import cohort_factors, initial_cohorts, stock_by_vintage
+from jalur.fleet.ownership import fit_gompertz
+from jalur.fleet.sales import sales_for_stock
+from jalur.fleet.survival import AGES, MAX_AGE, curve, simulate_stock
+from jalur.pathways.context import FIRST, HIST_END, VINTAGES, YEARS, FleetContext, active_start
+from jalur.pathways.levers import income_and_population, share_tables
+from jalur.pathways.mix import powertrain_shares
+from jalur.pathways.scenario import Levers, Scenario
+
+
+@dataclass(frozen=True)
+class ClassFleet:
+    """The active-fleet curves of one class under a scenario."""
+
+    survival: np.ndarray          # by age [1]
+    factors: np.ndarray           # cohort factors (vintage, year) [1], with scrappage
+    start: np.ndarray             # fleet at the end of the first year by vintage [vehicle]
+    active_history: np.ndarray    # active stock in the history years [vehicle]
+
+
+def class_fleet(ctx: FleetContext, lv: Levers, k: str) -> ClassFleet:
+    """Survival (the data's, or the scenario's ``survival`` lever) with scrappage, and the starting fleet."""
+    h = ctx.history[k]
+    surv = curve(lv.survival[k].model, **lv.survival[k].parameters()) if k in lv.survival else h.survival
+    profile, active_hist = active_start(h, surv)
+    scrap = np.zeros((len(YEARS), MAX_AGE))
+    if k in lv.scrappage:
+        s = lv.scrappage[k]
+        scrap[np.ix_((YEARS >= s.start) & (YEARS <= s.end), AGES >= s.min_age)] = s.rate / 100.0
+    return ClassFleet(surv, cohort_factors(surv, YEARS, VINTAGES, scrap), initial_cohorts(profile, YEARS, VINTAGES),
+                      active_hist)
+
+
+def _ownership_target(ctx: FleetContext, k: str, cf: ClassFleet, income: np.ndarray, pop: np.ndarray):
+    """Active stock the Gompertz ownership curve asks for [vehicle], by year, and a record of the fit."""
+    h = ctx.history[k]
+    n = len(h.sales)
+    own = cf.active_history / pop[:n]
+    try:
+        # the saturation in the data is on the registration basis (BPS): scale it to the active fleet
+        fit = fit_gompertz(income[:n], own, h.saturation * cf.active_history[-1] / h.registered[-1])
+        anchor = cf.active_history[-1] / (fit(income[n - 1]) * pop[n - 1])
+        return fit(income) * pop * anchor, {"model": "gompertz", **vars(fit), "anchor": anchor}
+    except ValueError as exc:  # ownership did not rise with income in the history (e.g. buses): hold per person
+        return own[-1] * pop, {"model": "constant-per-person", "reason": str(exc), "per_person": float(own[-1])}
+
+
+def class_sales(ctx: FleetContext, lv: Levers, fleets: dict[str, ClassFleet]) -> tuple[xr.DataArray, dict]:
+    """Stage 1 — new sales of each class [vehicle/year]: history, then exogenous totals or what ownership asks.
+
+    Returns
+    -------
+    (sales, ownership) : xarray.DataArray (vclass, year), dict of the ownership fits
+    """
+    income, pop = income_and_population(ctx.reg, lv)
+    out, ownership = [], {}
+    for k in ctx.classes:
+        hist = ctx.history[k].sales
+        ks = np.concatenate([hist, np.zeros(len(YEARS) - len(hist))])
+        fut = YEARS > HIST_END
+        if k in lv.total_sales:
+            m = lv.total_sales[k]
+            ys = np.array(sorted(m), dtype=float)
+            ks[fut] = np.interp(YEARS[fut], np.concatenate([[HIST_END], ys]),
+                                np.concatenate([[hist[-1]], [m[int(y)] for y in ys]]))
+        else:
+            target, ownership[k] = _ownership_target(ctx, k, fleets[k], income, pop)
+            cohorts = fleets[k].start.copy()
+            cohorts[FIRST + 1: FIRST + len(hist)] = hist[1:]
+            new, _ = sales_for_stock(target, cohorts, fleets[k].factors, FIRST, len(hist), hist[-1],
+                                     ctx.history[k].max_step)
+            ks[fut] = new[fut]
+        out.append(ks)
+    return xr.DataArray(np.array(out), dims=("vclass", "year"), coords={"vclass": list(ctx.classes), "year": YEARS},
+                        attrs={"units": "vehicle/year"}), ownership
+
+
+def case_sales(ctx: FleetContext, sc: Scenario, by_class: xr.DataArray) -> xr.DataArray:
+    """Stage 2 — the mix: new sales of each case [vehicle/year] from the class sales, segment and powertrain shares."""
+    seg_data, _ = share_tables(ctx.reg)
+    seg, pt = ctx.cases["segment"].to_numpy(), ctx.cases["powertrain"].to_numpy()
+    out = np.zeros((len(ctx.cases), len(YEARS)))
+    for k in ctx.classes:
+        pts_k, shares = powertrain_shares(ctx, sc, k)
+        seg_share = ({s: v / 100 for s, v in sc.levers.segment_shares[k].items()} if k in sc.levers.segment_shares
+                     else dict(seg_data[k]))
+        segs = list(dict.fromkeys(seg[ctx.of_class(k)]))
+        tot = sum(seg_share.get(s, 0.0) for s in segs)
+        for s in segs:
+            idx = np.flatnonzero(seg == s)
+            w = shares[:, [pts_k.index(p) for p in pt[idx]]]
+            norm = w.sum(axis=1, keepdims=True)
+            w = np.where(norm > 0, w / np.where(norm > 0, norm, 1), 0.0)
+            out[idx] = (by_class.sel(vclass=k).values * seg_share.get(s, 0.0) / tot)[None, :] * w.T
+    return _case_array(ctx, out, "vehicle/year")
+
+
+def _case_array(ctx: FleetContext, values: np.ndarray, units: str) -> xr.DataArray:
+    return xr.DataArray(values, dims=("case", "year"), coords=case_coords(ctx) | {"year": YEARS}, attrs={"units": units})
+
+
+def case_coords(ctx: FleetContext) -> dict[str, Any]:
+    """Coordinates of the case dimension: an id per case, with its segment, powertrain and class."""
+    return {"case": ctx.case_ids, "segment": ("case", list(ctx.cases["segment"])),
+            "powertrain": ("case", list(ctx.cases["powertrain"])), "class": ("case", list(ctx.cases["class"]))}
+
+
+def exogenous_sales(ctx: FleetContext, sales: pd.DataFrame) -> xr.DataArray:
+    """Given sales [vehicle/year] as a case array; every row must name a case of the fleet and every column a year.
+
+    Raises
+    ------
+    InputError
+        For a (segment, powertrain) that is not a case, a column that is not a year, or a negative number.
+    """
+    known = set(zip(ctx.cases["segment"], ctx.cases["powertrain"]))
+    unknown = [k for k in sales.index if tuple(k) not in known]
+    if unknown:
+        raise InputError(f"exogenous sales: unknown (segment, powertrain) {unknown[:5]}; "
+                         f"cases: {', '.join(ctx.case_ids)}")
+    bad_years = [c for c in sales.columns if int(c) not in set(YEARS)]
+    if bad_years:
+        raise InputError(f"exogenous sales: years {bad_years[:5]} outside {YEARS[0]}..{YEARS[-1]}")
+    given = sales.reindex(index=pd.MultiIndex.from_frame(ctx.cases[["segment", "powertrain"]]),
+                          columns=list(YEARS)).fillna(0.0)
+    if (given.to_numpy() < 0).any():
+        raise InputError("exogenous sales must not be negative")
+    return _case_array(ctx, given.to_numpy(float), "vehicle/year")
+
+
+def stock(ctx: FleetContext, sales: xr.DataArray, fleets: dict[str, ClassFleet], initial: str) -> xr.DataArray:
+    """Stage 3 — the active stock by case and vintage [vehicle]: survivors of the starting fleet and of each year's sales.
+
+    With ``initial='none'`` the fleet starts empty (e.g. a fleet of one vehicle given as sales).
+    """
+    if initial not in ("data", "none"):
+        raise InputError(f"initial_stock {initial!r} not allowed; allowed: data, none")
+    s = sales.values
+    out = np.zeros((len(ctx.cases), len(VINTAGES), len(YEARS)))
+    for k in ctx.classes:
+        idx = ctx.of_class(k)
+        n = np.zeros((len(idx), len(VINTAGES)))
+        if initial == "data":  # pre-2010 cohorts split like 2010 sales
+            n = np.outer(s[idx, 0] / max(s[idx, 0].sum(), 1e-12), fleets[k].start)
+            n[:, FIRST + 1: FIRST + len(YEARS)] = s[idx, 1:]
+        else:
+            n[:, FIRST: FIRST + len(YEARS)] = s[idx]
+        out[idx] = stock_by_vintage(n, fleets[k].factors)
+    return xr.DataArray(out, dims=("case", "vintage", "year"), coords=case_coords(ctx) | {"vintage": VINTAGES,
+                        "year": YEARS}, attrs={"units": "vehicle", "long_name": "active stock by vintage"})
+
+
+def registered_stock(ctx: FleetContext, by_class: xr.DataArray) -> xr.DataArray:
+    """Registered stock by class [vehicle] (what BPS counts) from the registration curve fitted to BPS."""
+    out = [simulate_stock(by_class.sel(vclass=k).values, ctx.history[k].registered[0],
+                          ctx.history[k].registered_fit.curve(AGES), 0.05) for k in ctx.classes]
+    return xr.DataArray(np.array(out), dims=("vclass", "year"), coords={"vclass": list(ctx.classes), "year": YEARS},
+                        attrs={"units": "vehicle"})
+
+
+def activity(ctx: FleetContext, lv: Levers, fleets: dict[str, ClassFleet], lifetime_km: xr.DataArray) -> xr.DataArray:
+    """Stage 4 — km per vehicle by case, vintage and year [km/year]: (sample, case, vintage, year).
+
+    The first-year km make a new vehicle's expected lifetime distance equal its ``lifetime_km``; km fall with
+    age at the class's decline and change by the ``km_growth`` lever after the history.
+    """
+    age = YEARS[None, :] - VINTAGES[:, None]
+    out = np.zeros((lifetime_km.sizes["sample"], len(ctx.cases), len(VINTAGES), len(YEARS)))
+    for k in ctx.classes:
+        idx = ctx.of_class(k)
+        d = ctx.history[k].km_decline
+        k0 = first_year_km(lifetime_km.values[:, idx], fleets[k].survival, d)                      # (S, n)
+        growth = (1.0 + lv.km_growth.get(k, 0.0) / 100.0) ** np.clip(YEARS - HIST_END, 0, None)
+        shape = np.where(age >= 0, km_by_age(d, np.clip(age, 0, None)), 0.0) * growth[None, :]    # (V, Y)
+        out[:, idx] = k0[:, :, None, None] * shape[None, None]
+    return xr.DataArray(out, dims=("sample", "case", "vintage", "year"),
+                        coords=case_coords(ctx) | {"vintage": VINTAGES, "year": YEARS}, attrs={"units": "km/year"})

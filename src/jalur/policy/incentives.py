@@ -1,0 +1,108 @@
+"""VAT by date and the incentives in force on a date (``vat-rates``, ``incentives``) for a classified vehicle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from jalur.catalog import Catalog
+from jalur.datasets import Registry
+
+if TYPE_CHECKING:
+    from jalur.policy.ppnbm import Incentive, TaxResult, VehicleSpec
+
+
+def vat(reg: Registry, spec: "VehicleSpec", subject: bool) -> tuple[float, float]:
+    """VAT rate [%] and amount [IDR] on the delivery date: the latest ``vat-rates`` row of the goods class.
+
+    Goods subject to PPnBM (*subject*) take the ``ppnbm-luxury`` rows where there are any, others
+    ``non-luxury``, and both the ``all`` rows otherwise; the effective rate (rate x tax base) is used.
+    """
+    from jalur.policy.ppnbm import public_frame
+
+    t = public_frame(reg, "vat-rates")
+    t = t[pd.to_datetime(t["effective_date"]).dt.date <= spec.date]
+    own = t[t["goods_class"] == ("ppnbm-luxury" if subject else "non-luxury")]
+    rows = own if len(own) else t[t["goods_class"] == "all"]
+    latest = rows.sort_values("effective_date").iloc[-1]
+    eff = latest.get("effective_rate_pct")
+    rate = float(eff) if eff is not None and eff == eff else float(latest["value"]) * float(latest["dpp_fraction"])
+    return rate, spec.price * rate / 100
+
+
+def _num(x) -> float | None:
+    from jalur.policy.ppnbm import _num as num
+
+    return num(x)
+
+
+def _applies(r: dict, spec: "VehicleSpec", cat: Catalog, rule: str) -> bool:
+    """Whether an ``incentives`` row's conditions other than dates and local content hold for the vehicle."""
+    name = str(r["incentive"])
+    if name.startswith("e2w-") and name.startswith("e2w-conversion") != spec.conversion:
+        return False
+    pt = cat.powertrain(spec.powertrain)
+    tokens = {pt.id, pt.family} | ({"lcgc"} if rule == "kbh2" else set())
+    pts = str(r["powertrain"] or "").replace(";", " ").split()
+    if pts and not tokens & set(pts):
+        return False
+    if str(r["category"] or "") and r["category"] != cat.tax_category(spec.category).incentive_category:
+        return False
+    origins = str(r["origin"] or "").replace(";", " ").split()
+    if origins and spec.origin not in origins:
+        return False
+    cc_max = _num(r["cc_max"])
+    if cc_max is not None and (spec.engine_cc is None or spec.engine_cc > cc_max):
+        return False
+    pmin, pmax = _num(r["price_min_idr"]), _num(r["price_max_idr"])
+    return not ((pmin is not None and spec.price < pmin) or (pmax is not None and spec.price > pmax))
+
+
+def _amount(r: dict, res: "TaxResult", out: list["Incentive"]) -> tuple[float, str]:
+    """Rupiah of an incentive row and what it reduces (ppnbm, vat or price), capped at what is left to reduce."""
+    name, value, basis = str(r["incentive"]), float(r["value"]), str(r["value_basis"])
+    rp = {"pct-of-selling-price": res.price_rp * value / 100, "pct-of-ppnbm-due": res.ppnbm_rp * value / 100}.get(basis, value)
+    reduces = "vat" if name.startswith("vat-") else "ppnbm" if name.startswith("ppnbm-") else "price"
+    if reduces == "ppnbm":
+        rp = min(rp, res.ppnbm_rp - sum(i.rp for i in out if i.reduces == "ppnbm"))
+    if reduces == "vat":
+        rp = min(rp, res.vat_rp - sum(i.rp for i in out if i.reduces == "vat"))
+    return rp, reduces
+
+
+def incentives(reg: Registry, cat: Catalog, spec: "VehicleSpec", res: "TaxResult") -> list["Incentive"]:
+    """Incentives in force on the delivery date whose conditions the vehicle meets (rows of ``incentives``).
+
+    A row applies from its ``start_date`` to its ``end_date`` inclusive, to the powertrains it names (or their
+    technology family, e.g. ``ice``; ``lcgc`` for KBH2 cars), its category, origins, engine size and price band,
+    and to a local content (TKDN) at least ``tkdn_min`` (and below ``tkdn_max``).
+    """
+    from jalur.policy.ppnbm import Incentive, _yes, public_frame
+
+    out: list[Incentive] = []
+    for r in public_frame(reg, "incentives").to_dict("records"):
+        start = dt.date.fromisoformat(str(r["start_date"]))
+        end = dt.date.fromisoformat(str(r["end_date"])) if str(r["end_date"]) not in ("", "None", "nan") else dt.date.max
+        if not (start <= spec.date <= end) or not _applies(r, spec, cat, res.rule):
+            continue
+        name = str(r["incentive"])
+        need = [x for x in (_num(r["tkdn_min"]), _num(r["local_purchase_min"])) if x is not None]
+        tmax = _num(r["tkdn_max"])
+        if need or tmax is not None:
+            if spec.tkdn is None:
+                res.notes.append(f"{name} may apply: give the local content (--tkdn) to check its TKDN condition")
+                continue
+            if any(spec.tkdn < x for x in need) or (tmax is not None and spec.tkdn >= tmax):
+                continue
+        rp, reduces = _amount(r, res, out)
+        if rp <= 0:
+            continue
+        if not _yes(r["confirmed"]):
+            res.notes.append(f"incentive {name} is not fully confirmed: {r['note']}")
+        if _num(r["local_purchase_min"]) is not None:
+            res.notes.append(f"{name}: its local-purchase condition is checked against the TKDN given")
+        out.append(Incentive(name, str(r["legal_basis"]), rp, reduces, start.isoformat(),
+                             "" if end == dt.date.max else end.isoformat()))
+    return out

@@ -55,7 +55,7 @@ SOURCES = {
     "Emissions|GHG|Road|Life Cycle": ("lca_ghg", lambda a: a, "Mt CO2e/yr"),
     "Emissions|CO2|Road|Biogenic (not counted)": ("biogenic_co2", lambda a: a, "Mt CO2/yr"),
     "Supply|Crude Palm Oil": ("cpo", lambda a: a, "Mt/yr"),
-    "Supply|Battery": ("battery", lambda a: a.sum("chemistry"), "GWh/yr"),
+    "Supply|Battery": ("battery_demand", lambda a: a.sum("chemistry"), "GWh/yr"),
     "Supply|Nickel": ("metals", lambda a: a.sel(metal="nickel"), "kt/yr"),
     "Land Cover|Biofuel Crops|Oil Palm": ("crop_area", lambda a: a.sel(crop="oil-palm"), "million ha"),
     "Trade|Oil Import Bill Avoided": ("oil_import_avoided", lambda a: a, "billion USD/yr"),

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from jalur.datasets import Registry, memoize
 from jalur.errors import DataError, InputError
@@ -140,7 +140,7 @@ class Fuel(Labelled):
 @dataclass(frozen=True)
 class Region(Labelled):
     iamc_label: str
-    national: bool
+    is_national: bool
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class Catalog:
             blend_share=None if r["blend_share"] in ("", None) or not r["carrier"] else float(r["blend_share"]) / 100,
             route=r["route"]) for r in _rows(reg, "fuels")}
         self.regions: Mapping[str, Region] = {r["region"]: Region(
-            **lab(r, "region"), iamc_label=r["iamc_label"], national=_yes(r["national"])) for r in _rows(reg, "regions")}
+            **lab(r, "region"), iamc_label=r["iamc_label"], is_national=_yes(r["is_national"])) for r in _rows(reg, "regions")}
         self.stages: Mapping[str, StageInfo] = {r["stage"]: StageInfo(
             **lab(r, "stage"), colour=r["colour"], per_vehicle=r["per"] == "vehicle",
             well_to_wheel=_yes(r["well_to_wheel"]), iamc_label=r["iamc_label"], description=r["description"])
@@ -222,9 +222,9 @@ class Catalog:
         if missing or extra:
             raise DataError(f"table 'lifecycle-stages' must list the stages {', '.join(STAGES)}; "
                             f"missing: {missing or 'none'}, unknown: {extra or 'none'}")
-        nat = [r.id for r in self.regions.values() if r.national]
+        nat = [r.id for r in self.regions.values() if r.is_national]
         if len(nat) != 1:
-            raise DataError(f"table 'regions' must mark exactly one region national: yes; found {nat or 'none'}")
+            raise DataError(f"table 'regions' must mark exactly one region is_national: yes; found {nat or 'none'}")
         for p in self.powertrains.values():
             if not self.valid_fuels(p.id):
                 raise DataError(f"table 'powertrains': powertrain {p.id!r} (carrier {p.carrier!r}) can use no fuel "
@@ -273,12 +273,12 @@ class Catalog:
     @property
     def national(self) -> Region:
         """The national-average region."""
-        return next(r for r in self.regions.values() if r.national)
+        return next(r for r in self.regions.values() if r.is_national)
 
     @property
     def grid_regions(self) -> tuple[str, ...]:
         """The regions of the fleet (every region but the national average)."""
-        return tuple(r.id for r in self.regions.values() if not r.national)
+        return tuple(r.id for r in self.regions.values() if not r.is_national)
 
     def segments_of(self, vclass: str) -> tuple[str, ...]:
         return tuple(s.id for s in self.segments.values() if s.vclass == vclass)
@@ -324,10 +324,6 @@ class Catalog:
         carrier = self.carriers[self.powertrains[powertrain].carrier]
         return Fuel(f.id, f.label_en, f.label_id, carrier.id, carrier.mandate, None, f.route)
 
-    def label(self, kind: str, name: str, lang: str = "en") -> str:
-        """The label of *name* in the table *kind* (``classes``, ``powertrains``, ``regions`` ...)."""
-        return getattr(self, kind)[str(name)].label(lang)
-
     def names(self, kind: str) -> tuple[str, ...]:
         return tuple(getattr(self, kind))
 
@@ -335,7 +331,7 @@ class Catalog:
         """Labels of every name (English, Indonesian and IAMC), as plain data results can carry."""
         out: dict[str, dict[str, dict[str, str]]] = {}
         for kind in ("classes", "segments", "powertrains", "carriers", "fuels", "regions", "stages"):
-            out[kind] = {k: {a: getattr(v, a) for a in ("label_en", "label_id", "iamc_label", "volume_label", "national",
+            out[kind] = {k: {a: getattr(v, a) for a in ("label_en", "label_id", "iamc_label", "volume_label", "is_national",
                                                  "well_to_wheel", "per_vehicle", "colour")
                              if hasattr(v, a)} for k, v in getattr(self, kind).items()}
         return out
@@ -355,8 +351,3 @@ def shipped() -> Catalog:
     reg = datasets.load_from(datasets.TABLE_DIR, datasets.SCHEMA_DIR, datasets.SOURCES_FILE, datasets.data_version(),
                              only=TABLES)
     return Catalog(reg)
-
-
-def allowed(kind: str, names: Iterable[str] | None = None) -> str:
-    """Comma-separated names of *kind* in the shipped catalogue (for help texts)."""
-    return ", ".join(names if names is not None else shipped().names(kind))

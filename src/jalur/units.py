@@ -87,8 +87,3 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
             f"unit {from_unit!r} ({src.dimensionality}) cannot be converted to {to_unit!r} "
             f"({dst.dimensionality})"
         ) from None
-
-
-def same_dimensionality(a: str, b: str) -> bool:
-    """True if units *a* and *b* measure the same kind of quantity."""
-    return parse_unit(a).dimensionality == parse_unit(b).dimensionality

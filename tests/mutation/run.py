@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     with ThreadPoolExecutor(max_workers=args.jobs) as ex:
         results = list(ex.map(lambda m: check_one(m, args.timeout), chosen))
     caught = 0
-    print(f"| id | engine | mutant | caught by (tests other than golden) | golden |")
+    print("| id | engine | mutant | caught by (tests other than golden) | golden |")
     print("|---|---|---|---|---|")
     for r in results:
         m = r["mutant"]

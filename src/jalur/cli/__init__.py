@@ -13,7 +13,7 @@ from jalur._version import __version__
 from jalur.cli import pathways, policy
 from jalur.cli.data import data_app
 from jalur.cli.render import err, out
-from jalur.cli.vehicle import vehicle_app
+from jalur.cli.vehicle import COMMAND as VEHICLE_COMMAND, vehicle_app
 from jalur.errors import JalurError
 
 app = typer.Typer(
@@ -24,7 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(data_app, name="data")
-app.add_typer(vehicle_app, name="vehicle")
+app.add_typer(vehicle_app, name=VEHICLE_COMMAND)
 policy.register(app)
 pathways.register(app)
 

@@ -59,7 +59,7 @@ def tax_cmd(
 
 
 TCO_COLUMNS = {"powertrain": "powertrain", "ppnbm_pct": "PPnBM %", "purchase_rp": "purchase", "energy_rp": "energy",
-               "maintenance_rp": "maint.", "insurance_rp": "insur.", "pkb_rp": "PKB", "battery_rp": "battery",
+               "maintenance_rp": "maint.", "insurance_rp": "insur.", "pkb_rp": "PKB", "battery_rp": "batt. repl.",
                "residual_rp": "residual", "total_rp": "total Rp", "rp_per_km": "Rp/km", "lifetime_t_co2e": "t CO2e",
                "abatement_rp_per_t": "Rp/t CO2e", "fiscal_net_rp": "state net Rp"}
 

@@ -9,6 +9,8 @@ import typer
 from jalur.cli.options import DefaultCommandGroup, LazyHelpCommand, OverrideOpt, Overrides, with_lca_options
 from jalur.cli.render import Format, err, render
 
+#: The command's name: ``jalur vehicle ...`` (the module's).
+COMMAND = __name__.rpartition(".")[2]
 vehicle_app = typer.Typer(
     cls=DefaultCommandGroup,
     help="Vehicle life-cycle GHG emissions: `jalur vehicle SEGMENT ...`, `jalur vehicle compare SEGMENT`, "

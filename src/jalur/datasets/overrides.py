@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import yaml
@@ -105,20 +104,20 @@ def _merge_sources(reg: Registry, new_src: pd.DataFrame, where: str) -> pd.DataF
     return pd.concat([reg.sources, checked])
 
 
-def _known_keys(reg: Registry, frames: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
-    """Keys of every table, with the rows an override adds to it (so a new dimension row can be used at once)."""
+def _known_keys(reg: Registry, frames: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Keys of every table in order, with the rows an override adds (so a new dimension row can be used at once)."""
     out = {}
     for name, t in reg.tables.items():
         key = t.schema.key[0]
-        keys = set(t.frame[key].astype(str))
+        keys = list(t.frame[key].astype(str))
         if name in frames and key in frames[name].columns:
-            keys |= set(frames[name][key].astype(str).str.strip())
-        out[name] = keys
+            keys += list(frames[name][key].astype(str).str.strip())
+        out[name] = list(dict.fromkeys(keys))
     return out
 
 
 def _merge_table(base: Table, raw: pd.DataFrame, ids: set[str], where: str,
-                 known: dict[str, set[str]]) -> tuple[Table, dict[str, int]]:
+                 known: dict[str, list[str]]) -> tuple[Table, dict[str, int]]:
     schema = base.schema
     raw = raw.copy()
     if schema.has_values:

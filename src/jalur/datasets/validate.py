@@ -74,7 +74,7 @@ def _parse_float(text: str) -> float:
 
 
 def _typed_cell(text: str, spec: ColumnSpec, where: str, ln: int, problems: list[str],
-                known: Mapping[str, set[str]] | None = None) -> Any:
+                known: Mapping[str, list[str]] | None = None) -> Any:
     """One cell converted to its column type; a problem is appended (and None returned) if it cannot be."""
     try:
         if spec.type == "int":
@@ -107,7 +107,7 @@ def _typed_cell(text: str, spec: ColumnSpec, where: str, ln: int, problems: list
 
 
 def _typed_columns(df: pd.DataFrame, schema: Schema, where: str, lines: list[int], problems: list[str],
-                   known: Mapping[str, set[str]] | None = None) -> dict:
+                   known: Mapping[str, list[str]] | None = None) -> dict:
     out = {}
     for cname, spec in schema.columns.items():
         typed = []
@@ -212,7 +212,7 @@ def _check_columns(df: pd.DataFrame, schema: Schema, where: str, problems: list[
 
 
 def validate_frame(df: pd.DataFrame, schema: Schema, source_ids: set[str], where: str,
-                   lines: Iterable[int] | None = None, known: Mapping[str, set[str]] | None = None) -> pd.DataFrame:
+                   lines: Iterable[int] | None = None, known: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
     """Validate a raw (all-string) table against *schema*; return it with typed columns.
 
     Parameters
@@ -227,7 +227,7 @@ def validate_frame(df: pd.DataFrame, schema: Schema, source_ids: set[str], where
         The file name used in error messages.
     lines : iterable of int, optional
         The file line of each row (default: row index + 2, i.e. after the header).
-    known : mapping of table -> set of str, optional
+    known : mapping of table -> list of str, optional
         The keys of dimension tables, to check referencing columns at once (else :func:`check_references`
         checks them once every table is loaded).
 

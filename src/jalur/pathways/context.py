@@ -98,7 +98,7 @@ def active_start(h: History, survival: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def _history(reg: Registry, k: str) -> History:
     sales = series(reg.table("vehicle-sales"), "vehicle/year", HIST_YEARS, **{"class": k})
-    stock = series(reg.table("vehicle-population"), "vehicle", HIST_YEARS, **{"class": k})
+    stock = series(reg.table("vehicle-population"), "vehicles", HIST_YEARS, **{"class": k})
     fit = fit_survival(HIST_YEARS, sales, stock, bounds=((1.5, 6.0), (8.0, 80.0)), growth=0.05, max_age=MAX_AGE)
     surv, decline = class_use(reg, k)
     return History(sales, stock, fit, surv, decline,

@@ -113,7 +113,7 @@ def emissions(ctx: FleetContext, lv: Levers, e: xr.Dataset, sales: xr.DataArray,
     grid = grid.rename(vclass="case").assign_coords(case=ctx.case_ids)
     use = use_emissions(e["fuel_by_carrier"], e["electricity_use"], grid, f)
     made = sales * vi["production"]
-    kept = (e["vkm"] * vi["maintenance"]).expand_dims(stage=[Stage.MAINTENANCE.value])
+    kept = (e["vkm"] * vi["maintenance_per_km"]).expand_dims(stage=[Stage.MAINTENANCE.value])
     stages = xr.concat([use["stages"], made, kept], dim="stage").sel(stage=list(STAGES))
     return xr.Dataset({"emissions": stages.transpose("sample", "case", "stage", "year").assign_attrs(units="g CO2e/year"),
                        "biogenic_co2": use["biogenic_co2"].transpose("sample", "case", "year").assign_attrs(units="g CO2/year"),

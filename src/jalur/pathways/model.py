@@ -131,7 +131,7 @@ def _regional(ctx: FleetContext, fleet: xr.DataArray) -> xr.DataArray:
     by_class = fleet.sum("vintage").groupby("class").sum("case").rename({"class": "vclass"}).sel(vclass=list(ctx.classes))
     w = xr.DataArray([[share[k].get(r, 0.0) for r in regions] for k in ctx.classes], dims=("vclass", "region"),
                      coords={"vclass": list(ctx.classes), "region": regions})
-    return (by_class * w).assign_attrs(units="vehicle")
+    return (by_class * w).assign_attrs(units="vehicles")
 
 
 def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final, up, ownership,
@@ -145,7 +145,7 @@ def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final,
     volume = xr.concat([final.sel(carrier=c, drop=True) / lhv_volume(reg, c) / 1000 for c in liquids],
                        dim=xr.DataArray(liquids, dims="liquid"))
     data = {
-        "sales": new, "class_sales": by_class, "stock": fleet.sum("vintage").assign_attrs(units="vehicle",
+        "sales": new, "class_sales": by_class, "stock": fleet.sum("vintage").assign_attrs(units="vehicles",
                                                                                              long_name="active stock"),
         "vkm": e["vkm"], "fuel_use": e["fuel_use"], "electricity_use": e["electricity_use"], "final_energy": final,
         "fuel_volume": volume.assign_attrs(units="kL/year"),

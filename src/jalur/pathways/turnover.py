@@ -160,7 +160,7 @@ def stock(ctx: FleetContext, sales: xr.DataArray, fleets: dict[str, ClassFleet],
             n[:, FIRST: FIRST + len(YEARS)] = s[idx]
         out[idx] = stock_by_vintage(n, fleets[k].factors)
     return xr.DataArray(out, dims=("case", "vintage", "year"), coords=case_coords(ctx) | {"vintage": VINTAGES,
-                        "year": YEARS}, attrs={"units": "vehicle", "long_name": "active stock by vintage"})
+                        "year": YEARS}, attrs={"units": "vehicles", "long_name": "active stock by vintage"})
 
 
 def registered_stock(ctx: FleetContext, by_class: xr.DataArray) -> xr.DataArray:
@@ -168,7 +168,7 @@ def registered_stock(ctx: FleetContext, by_class: xr.DataArray) -> xr.DataArray:
     out = [simulate_stock(by_class.sel(vclass=k).values, ctx.history[k].registered[0],
                           ctx.history[k].registered_fit.curve(AGES), 0.05) for k in ctx.classes]
     return xr.DataArray(np.array(out), dims=("vclass", "year"), coords={"vclass": list(ctx.classes), "year": YEARS},
-                        attrs={"units": "vehicle"})
+                        attrs={"units": "vehicles"})
 
 
 def activity(ctx: FleetContext, lv: Levers, fleets: dict[str, ClassFleet], lifetime_km: xr.DataArray) -> xr.DataArray:

@@ -90,7 +90,7 @@ def batteries(ctx: FleetContext, sales: xr.DataArray, vi: xr.Dataset) -> xr.Data
     metals = np.stack([sum(by_chem[:, i] * content[(c, f"{m}_content")] for i, c in enumerate(chems)) for m in METALS],
                       axis=1)
     coords = {"chemistry": chems, "metal": list(METALS), "year": YEARS}
-    return xr.Dataset({"battery": (("sample", "chemistry", "year"), by_chem, {"units": "kWh/year"}),
+    return xr.Dataset({"battery_demand": (("sample", "chemistry", "year"), by_chem, {"units": "kWh/year"}),
                        "metals": (("sample", "metal", "year"), metals, {"units": "kg/year"})}, coords=coords)
 
 

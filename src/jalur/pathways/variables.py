@@ -12,13 +12,12 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import numpy as np
 import xarray as xr
 import yaml
 
-from jalur.catalog import Catalog  # noqa: F401  (documented type of describe)
 from jalur.errors import DataError
 from jalur.pathways.context import HIST_END
 from jalur.units import conversion_factor
@@ -119,7 +118,7 @@ def run_labels(ds: xr.Dataset) -> dict:
 
 def _rows_of(v: Variable, ds: xr.Dataset, labels: dict, lang: str) -> Iterator[Row]:
     regions = labels["regions"]
-    national = next(k for k, r in regions.items() if r["national"])
+    national = next(k for k, r in regions.items() if r["is_national"])
     da = ds[v.source].mean("sample") if "sample" in ds[v.source].dims else ds[v.source]
     years = ds["year"].values
     for combo in _combos(v, da):
@@ -158,9 +157,3 @@ def compact_units() -> dict[str, str]:
 
 def summary_names() -> tuple[str, ...]:
     return table()[1]
-
-
-def describe(cat: Catalog, names: Any = None) -> list[dict[str, str]]:
-    """Each variable template with its unit and labels (for documentation and a variables table)."""
-    return [{"variable": v.name, "unit": v.unit, "source": v.source, "regions": "yes" if v.regions else "no",
-             "label_en": v.label_en, "label_id": v.label_id} for v in variables()]

@@ -163,7 +163,7 @@ def vehicle_inputs(st: SampledTables, pairs: list[tuple[str, str]], *, battery_c
         "improvement": (d2, vp("energy_improvement", "1/year", 0.0), {"units": "1/year"}),
         "lifetime_km": (d2, life_km, {"units": "km"}), "lifetime_years": (d2, life_yr, {"units": "year"}),
         "production": (d2 + ("stage",), production, {"units": "g CO2e"}),
-        "maintenance": (d2, maint, {"units": "g CO2e/km"}),
+        "maintenance_per_km": (d2, maint, {"units": "g CO2e/km"}),
         "battery_capacity": (d2, cap, {"units": "kWh"}), "battery_replacements": (d2, repl, {"units": "1"}),
     }, coords={"stage": [Stage.VEHICLE.value, Stage.BATTERY.value, Stage.END_OF_LIFE.value],
                "chemistry": ("case", chem)})

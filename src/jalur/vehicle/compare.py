@@ -72,7 +72,7 @@ def compare(segment: str, year: int, region: str, *, powertrains=None, reference
     powertrains : list of str, optional
         Default: all valid for the segment, each on its default fuel (or *fuel* where valid).
     reference : str, optional
-        Reference powertrain (default ``ice-gasoline``, else ``ice-diesel``).
+        Reference powertrain (default: the segment's first conventional powertrain, ``powertrains.conventional``).
     **options
         :class:`~jalur.vehicle.lifecycle.Options` fields.
 
@@ -101,7 +101,8 @@ def compare(segment: str, year: int, region: str, *, powertrains=None, reference
     df["per_km"] = df[[s for s in STAGES if s not in fixed]].sum(axis=1)
     df["lifetime_t"] = df["total"] * df["km"] / 1e6
     pts = list(df["powertrain"])
-    ref = reference or ("ice-gasoline" if "ice-gasoline" in pts else "ice-diesel" if "ice-diesel" in pts else pts[0])
+    conventional = [p for p in pts if cat.powertrain(p).conventional]
+    ref = reference or (conventional[0] if conventional else pts[0])
     if ref not in pts:
         raise InputError(f"reference powertrain {ref!r} not among {', '.join(pts)}")
     r = df[df["powertrain"] == ref].iloc[0]

@@ -87,7 +87,7 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
     use = use_emissions(mj * (weights * shares).sum("calendar"), kwh, _grid(st, opt, cases, years, regions, weights),
                         factors)
     once = vi["production"] / vi["lifetime_km"]
-    per_km = xr.concat([use["stages"], once, vi["maintenance"].expand_dims(stage=[Stage.MAINTENANCE.value])], "stage")
+    per_km = xr.concat([use["stages"], once, vi["maintenance_per_km"].expand_dims(stage=[Stage.MAINTENANCE.value])], "stage")
     stages = per_km.broadcast_like(use["stages"].isel(stage=0, drop=True)).sel(stage=list(STAGES))
     stages = stages.transpose("sample", "case", "year", "region", "stage")
     bio = use["biogenic_co2"].broadcast_like(stages.isel(stage=0, drop=True))

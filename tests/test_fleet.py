@@ -206,3 +206,26 @@ def test_choice_model_tax_settings_reach_the_costs(registry):
     h = pts.index("hev")
     assert s2[1, h] > base[1, h]            # second-stage PPnBM raises hybrid costs from 2026 (2030 shown)
     assert s2[0, h] == pytest.approx(base[0, h])   # 2025: not yet in force
+
+
+def test_vehicles_older_than_the_start_survive_relative_to_their_age_in_2010(mp, registry):
+    """A vintage sold before 2010 enters with the 2010 fleet; afterwards it survives S(age) / S(age in 2010)."""
+    fp = registry.table("fleet-parameters")
+    k = fp.get("1", parameter="weibull_shape", **{"class": "car"})
+    lam = fp.get("year", parameter="weibull_scale", **{"class": "car"})
+    s = lambda a: np.exp(-((a / lam) ** k))
+    cars = mp["stock_vintage"].sel(vintage=2000).isel(case=np.flatnonzero(mp["class"].values == "car")).sum("case")
+    assert float(cars.sel(year=2010)) > 0
+    for y in (2011, 2015, 2030):
+        assert float(cars.sel(year=y) / cars.sel(year=2010)) == pytest.approx(s(y - 2000) / s(10), rel=1e-9)
+
+
+def test_the_fleet_of_2010_is_the_starting_profile(mp, registry):
+    """The 2010 active fleet of each class is the starting age profile (BPS 2010 scaled to the active basis)."""
+    from jalur.pathways.context import active_start
+
+    ctx = context(registry)
+    for k in ctx.classes:
+        profile, _ = active_start(ctx.history[k], ctx.history[k].survival)
+        got = float(mp["stock"].isel(case=np.flatnonzero(mp["class"].values == k)).sum("case").sel(year=2010))
+        assert got == pytest.approx(float(profile.sum()), rel=1e-9), k

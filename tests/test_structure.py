@@ -71,3 +71,14 @@ def test_help_loads_no_data_registry(args):
             "print(r._shipped.cache_info().currsize, 'powertrains' in f.getvalue() or 'Usage' in f.getvalue())")
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert got == ["0", "True"]
+
+
+def test_a_registry_travels_to_worker_processes_without_its_memo(registry):
+    import pickle
+
+    from jalur.catalog import catalog
+
+    catalog(registry)                                   # fills the memo
+    copy = pickle.loads(pickle.dumps(registry))
+    assert copy.names() == registry.names() and copy.data_version == registry.data_version
+    assert copy._memo == {} and catalog(copy).powertrains.keys() == catalog(registry).powertrains.keys()

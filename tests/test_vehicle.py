@@ -262,3 +262,14 @@ def test_use_matrix_averages_are_weighted_means(raw, year, const):
     assert (W * series).sum("calendar").item() == pytest.approx(const)
     ramp = xr.DataArray(SERIES.astype(float), dims="calendar")
     assert (W * ramp).sum("calendar").item() == pytest.approx(year + float((np.arange(len(w)) * w).sum()))
+
+
+def test_triangular_quantiles_by_hand():
+    from jalur.uncertainty import triangular_ppf
+
+    # low 0, mode 1, high 3: the mode sits at the 1/3 quantile; F(x) = x^2/3 left of it, 1 - (3-x)^2/6 right
+    assert float(triangular_ppf(1 / 3, 0.0, 1.0, 3.0)) == pytest.approx(1.0)
+    assert float(triangular_ppf(0.1, 0.0, 1.0, 3.0)) == pytest.approx((0.1 * 3) ** 0.5)
+    assert float(triangular_ppf(0.9, 0.0, 1.0, 3.0)) == pytest.approx(3 - (0.1 * 6) ** 0.5)
+    u = (np.arange(100_000) + 0.5) / 100_000
+    assert float(triangular_ppf(u, 2.0, 3.0, 7.0).mean()) == pytest.approx((2 + 3 + 7) / 3, rel=1e-4)

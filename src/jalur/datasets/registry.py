@@ -132,7 +132,8 @@ class Registry:
 
     def __getstate__(self) -> dict:
         """Pickle without the memo (it is rebuilt on use, e.g. in a batch worker)."""
-        return {k: getattr(self, k) for k in ("tables", "sources", "data_version", "overrides")}
+        return {"tables": dict(self.tables), "sources": self.sources, "data_version": self.data_version,
+                "overrides": self.overrides}
 
     def __setstate__(self, state: dict) -> None:
         Registry.__init__(self, dict(state["tables"]), state["sources"], state["data_version"], state["overrides"])

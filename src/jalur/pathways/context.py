@@ -58,6 +58,20 @@ class FleetContext:
         """An id per case: ``segment/powertrain``."""
         return [f"{s}/{p}" for s, p in zip(self.cases["segment"], self.cases["powertrain"])]
 
+    @functools.cached_property
+    def membership(self):
+        """Which class each case belongs to, as a 0/1 array (case, vclass): sums by class are a dot product."""
+        import xarray as xr
+
+        m = (self.cases["class"].to_numpy()[:, None] == np.array(self.classes)[None, :]).astype(float)
+        return xr.DataArray(m, dims=("case", "vclass"), coords={"case": self.case_ids, "vclass": list(self.classes)})
+
+    def by_class(self, a):
+        """Sum of a case array by vehicle class: the case dimension becomes ``vclass``."""
+        import xarray as xr
+
+        return xr.dot(a, self.membership, dim="case").transpose("vclass", ...)
+
     def of_class(self, vclass: str) -> np.ndarray:
         """Indices of the cases of a class."""
         return np.flatnonzero(self.cases["class"].to_numpy() == vclass)

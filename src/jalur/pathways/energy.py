@@ -11,6 +11,7 @@ import xarray as xr
 
 from jalur.catalog import STAGES, Stage
 from jalur.datasets import Registry, memoize
+from jalur.labelled import concat
 from jalur.pathways.context import HIST_END, VINTAGES, YEARS, FleetContext
 from jalur.pathways.levers import compositions, factor_choices, share_tables
 from jalur.pathways.scenario import Levers
@@ -109,12 +110,23 @@ def emissions(ctx: FleetContext, lv: Levers, e: xr.Dataset, sales: xr.DataArray,
     """
     f = factors(ctx.reg, lv.luc, lv.fame_pathway, tuple(sorted(lv.ethanol_feedstock.items())), lv.hydrogen, samples,
                 seed)
-    grid = class_grids(ctx.reg, lv.power_scenario, samples, seed).sel(vclass=list(ctx.cases["class"]))
-    grid = grid.rename(vclass="case").assign_coords(case=ctx.case_ids)
+    grid = case_grids(ctx.reg, lv.power_scenario, samples, seed)
     use = use_emissions(e["fuel_by_carrier"], e["electricity_use"], grid, f)
     made = sales * vi["production"]
     kept = (e["vkm"] * vi["maintenance_per_km"]).expand_dims(stage=[Stage.MAINTENANCE.value])
-    stages = xr.concat([use["stages"], made, kept], dim="stage").sel(stage=list(STAGES))
-    return xr.Dataset({"emissions": stages.transpose("sample", "case", "stage", "year").assign_attrs(units="g CO2e/year"),
+    dims = ("sample", "case", "stage", "year")
+    stages = concat([made.isel(stage=[0, 1]), use["stages"], kept, made.isel(stage=[2])], "stage", dims)
+    assert list(stages["stage"].values) == list(STAGES)
+    return xr.Dataset({"emissions": stages.assign_attrs(units="g CO2e/year"),
                        "biogenic_co2": use["biogenic_co2"].transpose("sample", "case", "year").assign_attrs(units="g CO2/year"),
                        "grid": grid})
+
+
+@memoize
+def case_grids(reg: Registry, scenario: str, samples: int, seed: int | None) -> xr.DataArray:
+    """The grid each case sees [g CO2e/kWh]: its class's, (sample, case, year)."""
+    from jalur.pathways.context import context
+
+    ctx = context(reg)
+    grid = class_grids(reg, scenario, samples, seed).sel(vclass=list(ctx.cases["class"]))
+    return grid.rename(vclass="case").assign_coords(case=ctx.case_ids).transpose("sample", "case", "year")

@@ -27,13 +27,14 @@ import xarray as xr
 from jalur import datasets
 from jalur._version import __version__
 from jalur.catalog import STAGES, Stage
-from jalur.datasets import Registry
+from jalur.datasets import Registry, memoize
+from jalur.labelled import einsum
 from jalur.pathways.context import HIST_END, YEARS, FleetContext, context
 from jalur.pathways.energy import emissions, energy, factors, inputs
 from jalur.pathways.levers import check_scenario, share_tables
 from jalur.pathways.scenario import Scenario, load_scenario
 from jalur.pathways.turnover import (
-    activity, case_sales, class_fleet, class_sales, exogenous_sales, registered_stock, stock,
+    activity, case_sales, class_fleet, class_sales, describe_cases, exogenous_sales, registered_stock, stock,
 )
 from jalur.pathways.upstream import batteries, biofuel_feedstocks, electricity, generation, oil
 from jalur.physics.blends import lhv_volume
@@ -81,7 +82,7 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     by_class, ownership = class_sales(ctx, lv, fleets)                                      # 1. sales
     new = case_sales(ctx, sc, by_class) if sales is None else exogenous_sales(ctx, sales)   # 2. mix
     if sales is not None:
-        by_class = new.groupby("class").sum("case").rename({"class": "vclass"}).sel(vclass=list(ctx.classes))
+        by_class = ctx.by_class(new)
     fleet = stock(ctx, new, fleets, initial_stock)                                          # 3. stock
     km = activity(ctx, lv, fleets, vi["lifetime_km"])                                       # 4. activity
     e = energy(ctx, lv, fleet, km, vi)                                                      # 5. energy
@@ -105,33 +106,37 @@ def final_energy(ctx: FleetContext, e: xr.Dataset) -> xr.DataArray:
     elec = [c.id for c in ctx.cat.carriers.values() if not c.properties]
     return (fe + (e["electricity_use"].sum("case") * 3.6) * xr.DataArray(
         [1.0 if c in elec else 0.0 for c in fe["carrier"].values], dims="carrier", coords={"carrier": fe["carrier"]})
-            ).assign_attrs(units="MJ/year")
+            ).transpose(..., "carrier", "year").assign_attrs(units="MJ/year")
+
+
+#: Emission aggregates of a run: name -> (which stages, units, long name).
+AGGREGATES = {
+    "tailpipe_co2": (lambda s: s.id == Stage.TAILPIPE_CO2.value, "g CO2/year", "fossil CO2 at the tailpipe"),
+    "wtw_ghg": (lambda s: s.well_to_wheel, "g CO2e/year", "well-to-wheel GHG (without LUC)"),
+    "luc_ghg": (lambda s: s.id == Stage.LAND_USE_CHANGE.value, "g CO2e/year", "land-use change"),
+    "production_ghg": (lambda s: s.per_vehicle, "g CO2e/year", "production and end of life of vehicles sold"),
+    "maintenance_ghg": (lambda s: s.id == Stage.MAINTENANCE.value, "g CO2e/year", "maintenance of vehicles in use"),
+    "lca_ghg": (lambda s: True, "g CO2e/year", "life-cycle GHG incl. LUC"),
+}
 
 
 def _stage_totals(ctx: FleetContext, em: xr.DataArray) -> dict[str, xr.DataArray]:
-    """National totals of the emission aggregates [g/year]."""
-    info = {s: ctx.cat.stage(s) for s in STAGES}
-    total = em.sum("case")
-    pick = lambda names: total.sel(stage=list(names)).sum("stage")
-    return {
-        "tailpipe_co2": pick([Stage.TAILPIPE_CO2.value]).assign_attrs(units="g CO2/year"),
-        "wtw_ghg": pick([s for s in STAGES if info[s].well_to_wheel]).assign_attrs(
-            units="g CO2e/year", long_name="well-to-wheel GHG (without LUC)"),
-        "luc_ghg": pick([Stage.LAND_USE_CHANGE.value]).assign_attrs(units="g CO2e/year"),
-        "production_ghg": pick([s for s in STAGES if info[s].per_vehicle]).assign_attrs(units="g CO2e/year"),
-        "maintenance_ghg": pick([Stage.MAINTENANCE.value]).assign_attrs(units="g CO2e/year"),
-        "lca_ghg": total.sum("stage").assign_attrs(units="g CO2e/year", long_name="life-cycle GHG incl. LUC"),
-    }
+    """National totals of the emission aggregates [g/year] (:data:`AGGREGATES`)."""
+    w = xr.DataArray([[1.0 if pick(ctx.cat.stage(s)) else 0.0 for pick, _, _ in AGGREGATES.values()] for s in STAGES],
+                     dims=("stage", "aggregate"), coords={"stage": list(STAGES), "aggregate": list(AGGREGATES)})
+    totals = einsum(("sample", "aggregate", "year"), em, w)
+    return {name: xr.DataArray(totals.values[:, i], dims=("sample", "year"), coords={"year": totals["year"].values},
+                               attrs={"units": u, "long_name": n}) for i, (name, (_, u, n)) in enumerate(AGGREGATES.items())}
 
 
 def _regional(ctx: FleetContext, fleet: xr.DataArray) -> xr.DataArray:
     """Active stock by class and grid region [vehicle] (national growth shared by the regional fleet shares)."""
     _, share = share_tables(ctx.reg)
     regions = list(ctx.cat.grid_regions)
-    by_class = fleet.sum("vintage").groupby("class").sum("case").rename({"class": "vclass"}).sel(vclass=list(ctx.classes))
+    by_class = ctx.by_class(fleet.sum("vintage"))
     w = xr.DataArray([[share[k].get(r, 0.0) for r in regions] for k in ctx.classes], dims=("vclass", "region"),
                      coords={"vclass": list(ctx.classes), "region": regions})
-    return (by_class * w).assign_attrs(units="vehicles")
+    return (by_class * w).transpose("vclass", "region", "year").assign_attrs(units="vehicles")
 
 
 def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final, up, ownership,
@@ -142,8 +147,10 @@ def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final,
     """
     reg = ctx.reg
     liquids = [c.id for c in ctx.cat.carriers.values() if c.volume_label]
-    volume = xr.concat([final.sel(carrier=c, drop=True) / lhv_volume(reg, c) / 1000 for c in liquids],
-                       dim=xr.DataArray(liquids, dims="liquid"))
+    carriers = list(final["carrier"].values)
+    fe = final.transpose("sample", "carrier", "year").values
+    volume = xr.DataArray(np.stack([fe[:, carriers.index(c)] / lhv_volume(reg, c) / 1000 for c in liquids], axis=1),
+                          dims=("sample", "liquid", "year"), coords={"liquid": liquids, "year": YEARS})
     data = {
         "sales": new, "class_sales": by_class, "stock": fleet.sum("vintage").assign_attrs(units="vehicles",
                                                                                              long_name="active stock"),
@@ -157,15 +164,35 @@ def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final,
     if not compact:
         data |= {"stock_vintage": fleet, "stock_registered": registered_stock(ctx, by_class),
                  "stock_region": _regional(ctx, fleet)}
-    ds = xr.Dataset(data).merge(up)
+    data |= dict(up.data_vars)
+    if compact:  # national totals of what the compact output publishes, summed before they meet
+        from jalur.pathways.variables import compact_sources
+
+        data = {k: _national_total(v) for k, v in data.items() if k in compact_sources()}
+    ds = xr.Dataset(data)
+    if not compact:
+        ds = ds.assign_coords(describe_cases(ctx))
     ds.attrs.update({
         "title": f"jalur fleet projection: {sc.name}", "scenario": sc.name, "scenario_title": sc.title,
         "scenario_file": sc.path, "scenario_levers": json.dumps(sc.levers.model_dump(mode="json"), sort_keys=True),
         "scenario_sources": json.dumps(sc.sources), "jalur_version": __version__, "data_version": reg.data_version,
         "provenance": json.dumps(reg.provenance()), "ownership_fits": json.dumps(_plain(ownership)), "gwp": "ar6-gwp100",
-        "labels": json.dumps(ctx.cat.labels()),
+        "labels": _labels(ctx.reg),
     })
     return ds
+
+
+def _national_total(v: xr.DataArray) -> xr.DataArray:
+    """An array summed over every dimension but sample and year: (sample, year)."""
+    v = v if "sample" in v.dims else v.expand_dims(sample=1)
+    total = v.transpose("sample", "year", ...).values.reshape(v.sizes["sample"], v.sizes["year"], -1).sum(-1)
+    return xr.DataArray(total, dims=("sample", "year"), coords={"year": YEARS}, attrs=v.attrs)
+
+
+@memoize
+def _labels(reg: Registry) -> str:
+    """The catalogue's labels as JSON, carried by every run (so that outputs need no registry)."""
+    return json.dumps(context(reg).cat.labels())
 
 
 def _plain(x: Any) -> Any:

@@ -113,9 +113,17 @@ def _case_array(ctx: FleetContext, values: np.ndarray, units: str) -> xr.DataArr
 
 
 def case_coords(ctx: FleetContext) -> dict[str, Any]:
-    """Coordinates of the case dimension: an id per case, with its segment, powertrain and class."""
-    return {"case": ctx.case_ids, "segment": ("case", list(ctx.cases["segment"])),
-            "powertrain": ("case", list(ctx.cases["powertrain"])), "class": ("case", list(ctx.cases["class"]))}
+    """Coordinate of the case dimension inside a run: an id per case (``segment/powertrain``).
+
+    The segment, powertrain and class of each case join once, on the run's Dataset (:func:`describe_cases`).
+    """
+    return {"case": ctx.case_ids}
+
+
+def describe_cases(ctx: FleetContext) -> dict[str, Any]:
+    """The segment, powertrain and class of each case, as coordinates along ``case``."""
+    return {"segment": ("case", list(ctx.cases["segment"])), "powertrain": ("case", list(ctx.cases["powertrain"])),
+            "class": ("case", list(ctx.cases["class"]))}
 
 
 def exogenous_sales(ctx: FleetContext, sales: pd.DataFrame) -> xr.DataArray:

@@ -9,6 +9,7 @@ import pandas as pd
 import xarray as xr
 
 from jalur.datasets import Registry, memoize
+from jalur.labelled import require_same_labels
 from jalur.pathways.context import HIST_END, VINTAGES, YEARS, FleetContext
 from jalur.pathways.levers import share_tables
 from jalur.pathways.scenario import Levers
@@ -118,12 +119,12 @@ def electricity(ctx: FleetContext, e: xr.Dataset, factors: xr.Dataset) -> xr.Dat
     """Grid electricity for road transport [kWh/year] by region (charging and electrolytic hydrogen), and the
     part for hydrogen."""
     h2 = (e["fuel_by_carrier"] * factors["kwh_per_mj"]).sum("carrier")                       # (sample, case, year)
-    total = (e["electricity_use"] + h2).groupby("class").sum("case")                         # (sample, class, year)
+    total = ctx.by_class(e["electricity_use"] + h2)                                          # (sample, vclass, year)
     _, share = share_tables(ctx.reg)
     regions = list(ctx.cat.grid_regions)
-    w = xr.DataArray([[share[k].get(r, 0.0) for r in regions] for k in total["class"].values], dims=("class", "region"),
-                     coords={"class": total["class"].values, "region": regions})
-    return xr.Dataset({"electricity_region": (total * w).sum("class").assign_attrs(
+    w = xr.DataArray([[share[k].get(r, 0.0) for r in regions] for k in ctx.classes], dims=("vclass", "region"),
+                     coords={"vclass": list(ctx.classes), "region": regions})
+    return xr.Dataset({"electricity_region": xr.dot(total, w, dim="vclass").transpose(..., "region", "year").assign_attrs(
                            units="kWh/year", long_name="grid electricity for road transport incl. hydrogen production"),
                        "electricity_h2": h2.sum("case").assign_attrs(
                            units="kWh/year", long_name="grid electricity for electrolytic hydrogen")})
@@ -159,22 +160,21 @@ def oil(ctx: FleetContext, lv: Levers, e: xr.Dataset, stock: xr.DataArray, km: x
     """
     reg = ctx.reg
     refs = _references(reg)
+    require_same_labels([stock, km, vi["fuel_use"]], ["case", "vintage", "year"])
     j = [ctx.case_ids.index(f"{s}/{r}") for s, r in zip(ctx.cases["segment"], refs)]
-    ref_vi = vi.isel(case=j).assign_coords(case=ctx.case_ids)
-    eff = energy_intensity(1.0, ref_vi["improvement"].values[..., None], VINTAGES, multiplier=lv.fuel_economy,
-                           multiplier_after=HIST_END)
-    ref_mj = ref_vi["fuel_use"] * xr.DataArray(eff, dims=("sample", "case", "vintage"), coords={"vintage": VINTAGES})
-    need = xr.DataArray(np.einsum("cvy,scvy,scv->scy", stock.values, km.values, ref_mj.values),
-                        dims=("sample", "case", "year"), coords={"case": ctx.case_ids, "year": YEARS})
-    ref_carrier = xr.DataArray([ctx.cat.powertrain(r).carrier for r in refs], dims="case", coords={"case": ctx.case_ids})
+    eff = energy_intensity(1.0, vi["improvement"].values[:, j, None], VINTAGES, multiplier=lv.fuel_economy,
+                           multiplier_after=HIST_END)                                      # reference ICE, (S, C, V)
+    need = np.einsum("cvy,scvy,scv->scy", stock.values, km.values, vi["fuel_use"].values[:, j, None] * eff)
+    ref_carrier = np.array([ctx.cat.powertrain(r).carrier for r in refs])
     products = [c for c in ctx.cat.carriers if _has(reg, f"{c}_import_share")]
-    displaced, avoided, bill = [], [], []
-    for p in products:
-        kl = (need.where(ref_carrier == p, 0.0).sum("case") - final.sel(carrier=p, drop=True)).clip(min=0) / lhv_volume(reg, p) / 1000
-        displaced.append(kl)
-        avoided.append(kl * parameter(reg, f"{p}_import_share", "1"))
-        bill.append(avoided[-1] * lv.oil_import_price.get(p, parameter(reg, f"{p}_import_price", "USD/kL")))
-    dim = xr.DataArray(products, dims="product")
-    return xr.Dataset({"oil_displaced": xr.concat(displaced, dim).assign_attrs(units="kL/year"),
-                       "oil_imports_avoided": xr.concat(avoided, dim).assign_attrs(units="kL/year"),
-                       "oil_import_avoided": sum(bill).assign_attrs(units="USD/year")})
+    carriers = list(final["carrier"].values)
+    burnt = final.transpose("sample", "carrier", "year").values
+    displaced = np.stack([np.clip(need[:, ref_carrier == p].sum(axis=1) - burnt[:, carriers.index(p)], 0, None)
+                          / lhv_volume(reg, p) / 1000 for p in products], axis=1)       # (S, product, Y) kL
+    share = np.array([parameter(reg, f"{p}_import_share", "1") for p in products])[None, :, None]
+    price = np.array([lv.oil_import_price.get(p, parameter(reg, f"{p}_import_price", "USD/kL")) for p in products])
+    dims, coords = ("sample", "product", "year"), {"product": products, "year": YEARS}
+    return xr.Dataset({"oil_displaced": (dims, displaced, {"units": "kL/year"}),
+                       "oil_imports_avoided": (dims, displaced * share, {"units": "kL/year"}),
+                       "oil_import_avoided": (("sample", "year"), (displaced * share * price[None, :, None]).sum(axis=1),
+                                              {"units": "USD/year"})}, coords=coords)

@@ -150,6 +150,11 @@ def compact_totals(ds: xr.Dataset) -> dict[str, np.ndarray]:
     return {r.name: r.values for r in rows(ds, only=tuple(v for v in variables() if v.compact))}
 
 
+def compact_sources() -> set[str]:
+    """The run arrays the compact variables read."""
+    return {v.source for v in variables() if v.compact} | {v.divide_by for v in variables() if v.compact and v.divide_by}
+
+
 def compact_units() -> dict[str, str]:
     """IAMC units of the compact variables."""
     return {v.name: v.unit for v in variables() if v.compact}

@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from jalur.catalog import Carrier, Stage, catalog
+from jalur.datasets import Registry, memoize
 from jalur.errors import InputError
 from jalur.physics.sampled import SampledTables
 
@@ -47,14 +48,24 @@ class FactorChoices:
         return dict(dict(self.variants).get(option, ()))
 
 
+@memoize
+def pathway_index(reg: Registry) -> dict[tuple[str, str], list[str]]:
+    """Pathway ids of ``fuel-pathways`` by (fuel, variant)."""
+    fp = reg.table("fuel-pathways").frame
+    out: dict[tuple[str, str], list[str]] = {}
+    for pw, fuel, variant in zip(fp["pathway"], fp["fuel"], fp["variant"].fillna("").astype(str)):
+        out.setdefault((str(fuel), variant), []).append(str(pw))
+    return out
+
+
 def _pathway(st: SampledTables, carrier: Carrier, variant: str) -> str:
-    fp = st.reg.table("fuel-pathways").frame
-    rows = fp[(fp["fuel"] == carrier.properties) & (fp["variant"].fillna("").astype(str) == variant)]
+    index = pathway_index(st.reg)
+    rows = index.get((carrier.properties, variant), [])
     if len(rows) != 1:
-        have = sorted(fp[fp["fuel"] == carrier.properties]["variant"].fillna("").astype(str))
+        have = sorted(v for (f, v) in index if f == carrier.properties)
         raise InputError(f"fuel-pathways has {len(rows)} rows for {carrier.id} ({carrier.properties}) variant "
                          f"{variant!r}; variants: {', '.join(v or '(none)' for v in have)}")
-    return str(rows["pathway"].iloc[0])
+    return rows[0]
 
 
 def _pathway_mix(st: SampledTables, carrier: Carrier, ch: FactorChoices) -> dict[str, float]:

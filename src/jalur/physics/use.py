@@ -5,8 +5,9 @@ from __future__ import annotations
 import xarray as xr
 
 from jalur.catalog import Stage
+from jalur.labelled import concat, einsum
 
-#: Stages of the use phase, in reporting order.
+#: Stages of the use phase, in reporting order (the carriers' stages with electricity supply second).
 USE_STAGES = (Stage.FUEL_SUPPLY, Stage.ELECTRICITY_SUPPLY, Stage.TAILPIPE_CO2, Stage.TAILPIPE_NON_CO2,
               Stage.LAND_USE_CHANGE)
 
@@ -38,8 +39,11 @@ def use_emissions(fuel: xr.DataArray, electricity: xr.DataArray, grid: xr.DataAr
     :math:`E_{elec} = (W + \\sum_k F_k\\,w_k)\\,g`, with :math:`w_k` the grid electricity a carrier draws per MJ
     (hydrogen compression and electrolysis).
     """
-    by_carrier = (fuel * factors["per_mj"]).sum("carrier")
-    kwh = electricity + (fuel * factors["kwh_per_mj"]).sum("carrier")
-    elec = (kwh * grid).expand_dims(stage=[Stage.ELECTRICITY_SUPPLY.value])
-    stages = xr.concat([by_carrier, elec], dim="stage").sel(stage=[s.value for s in USE_STAGES])
-    return xr.Dataset({"stages": stages, "biogenic_co2": (fuel * factors["biogenic"]).sum("carrier")})
+    dims = lambda *arrays: [d for d in dict.fromkeys(d for a in arrays for d in a.dims) if d not in ("carrier", "stage")]
+    by_carrier = einsum(dims(fuel, factors["per_mj"]) + ["stage"], fuel, factors["per_mj"])
+    kwh = electricity + einsum(dims(fuel, factors["kwh_per_mj"]), fuel, factors["kwh_per_mj"])
+    elec = einsum(dims(kwh, grid), kwh, grid).expand_dims(stage=[Stage.ELECTRICITY_SUPPLY.value])
+    out = (*dims(by_carrier, elec), "stage")
+    stages = concat([by_carrier.isel(stage=[0]), elec, by_carrier.isel(stage=[1, 2, 3])], "stage", out)
+    biogenic = einsum(dims(fuel, factors["biogenic"]), fuel, factors["biogenic"])
+    return xr.Dataset({"stages": stages, "biogenic_co2": biogenic})

@@ -43,24 +43,37 @@ YEARS = tuple(range(2015, 2061))
 UNIT = "g CO2e/km"
 
 
-def use_weights(reg: Registry, cases: list[Case], years: np.ndarray) -> xr.DataArray:
-    """Share of each case's lifetime km driven in each calendar year, by registration year: (case, year, calendar)."""
-    by_class = {}
-    for k in dict.fromkeys(c.vclass for c in cases):
+def use_weights(reg: Registry, classes: list[str], years: np.ndarray) -> np.ndarray:
+    """Share of a vehicle's lifetime km driven in each calendar year, by class and registration year [1]:
+    (class, year, calendar)."""
+    out = []
+    for k in classes:
         surv, decline = class_use(reg, k)
-        by_class[k] = use_matrix(years, lifetime_km_weights(surv, decline))
-    return xr.concat([by_class[c.vclass] for c in cases], dim="case")
+        out.append(use_matrix(years, lifetime_km_weights(surv, decline)).values)
+    return np.stack(out)
 
 
-def _grid(st: SampledTables, opt: Options, cases: list[Case], years: np.ndarray, regions: list[str],
-          weights: xr.DataArray) -> xr.DataArray:
+def _grid(st: SampledTables, opt: Options, cls: np.ndarray, years: np.ndarray, regions: list[str],
+          weights: np.ndarray) -> xr.DataArray:
     """Grid intensity at the plug each case sees over its use [g CO2e/kWh]: (sample, case, year, region)."""
     if opt.grid_intensity is not None:
         return xr.DataArray(np.full(len(regions), float(opt.grid_intensity)), dims="region", coords={"region": regions})
     series = grid_at_plug(st, regions, opt.power_scenario)
     if opt.grid_basis == "registration-year":
-        return series.sel(calendar=years).rename(calendar="year").expand_dims(case=len(cases))
-    return (weights * series).sum("calendar")
+        g = series.sel(calendar=years).values.transpose(0, 2, 1)[:, None]                # (S, 1, Y, R)
+        return xr.DataArray(np.broadcast_to(g, (st.n, len(cls)) + g.shape[2:]), dims=("sample", "case", "year", "region"))
+    by_class = np.einsum("kyt,srt->skyr", weights, series.values)                        # km-weighted over use
+    return xr.DataArray(by_class[:, cls], dims=("sample", "case", "year", "region"))
+
+
+def _mean_shares(reg: Registry, cases: list[Case], cls: np.ndarray, weights: np.ndarray) -> xr.DataArray:
+    """Each case's fuel by carrier [1], averaged over its use: (case, year, carrier)."""
+    fuels = list(dict.fromkeys(c.fuel for c in cases))
+    comp = np.stack([fuel_composition(reg, f).values for f in fuels])                    # (F, K, T)
+    mean = np.einsum("kyt,fct->kfyc", weights, comp)                                     # (class, F, Y, K)
+    fi = np.array([fuels.index(c.fuel) for c in cases])
+    return xr.DataArray(mean[cls, fi], dims=("case", "year", "carrier"),
+                        coords={"carrier": list(catalog(reg).carriers)})
 
 
 def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: list[str], opt: Options) -> xr.Dataset:
@@ -80,12 +93,13 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
     eff = xr.DataArray(energy_intensity(1.0, vi["improvement"].values[..., None], years), dims=("sample", "case", "year"),
                        coords={"year": years})
     mj, kwh = vi["fuel_use"] * vi["share_fuel"] * eff, vi["electricity_use"] * vi["share_electricity"] * eff
-    weights = use_weights(st.reg, cases, years)
-    shares = xr.concat([fuel_composition(st.reg, c.fuel) for c in cases], dim="case")
+    classes = list(dict.fromkeys(c.vclass for c in cases))
+    cls = np.array([classes.index(c.vclass) for c in cases])
+    weights = use_weights(st.reg, classes, years)
     factors = carrier_factors(st, [cat.classes[c.vclass].tailpipe_technology for c in cases],
                               [c.fuel.route for c in cases], opt.factor_choices())
-    use = use_emissions(mj * (weights * shares).sum("calendar"), kwh, _grid(st, opt, cases, years, regions, weights),
-                        factors)
+    use = use_emissions(mj * _mean_shares(st.reg, cases, cls, weights), kwh,
+                        _grid(st, opt, cls, years, regions, weights), factors)
     once = vi["production"] / vi["lifetime_km"]
     per_km = xr.concat([use["stages"], once, vi["maintenance_per_km"].expand_dims(stage=[Stage.MAINTENANCE.value])], "stage")
     stages = per_km.broadcast_like(use["stages"].isel(stage=0, drop=True)).sel(stage=list(STAGES))

@@ -229,3 +229,38 @@ def test_the_fleet_of_2010_is_the_starting_profile(mp, registry):
         profile, _ = active_start(ctx.history[k], ctx.history[k].survival)
         got = float(mp["stock"].isel(case=np.flatnonzero(mp["class"].values == k)).sum("case").sel(year=2010))
         assert got == pytest.approx(float(profile.sum()), rel=1e-9), k
+
+
+def test_sales_for_stock_hand_worked_step_limit():
+    """No scrappage (all factors 1), one old vintage of 100, sales last year 10, step 20 %.
+
+    Year 0 wants 130 - 100 = 30 but may rise only to 12; year 1 wants 120 - 112 = 8, inside 9.6..14.4 so
+    floored to 9.6; year 2 wants 131.6 - 121.6 = 10, inside the band, so the stock meets its target exactly.
+    """
+    from jalur.fleet.sales import sales_for_stock
+
+    target = np.array([130.0, 120.0, 131.6])
+    cohorts = np.array([100.0, 0.0, 0.0, 0.0])
+    factors = np.ones((4, 3))
+    sales, filled = sales_for_stock(target, cohorts, factors, first=1, start=0, previous=10.0, step=0.2)
+    np.testing.assert_allclose(sales, [12.0, 9.6, 10.0])
+    np.testing.assert_allclose(filled, [100.0, 12.0, 9.6, 10.0])
+    assert cohorts[1] == 0.0  # the caller's array is not changed
+    assert filled.sum() == pytest.approx(target[-1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.0, 1e6), min_size=2, max_size=12), st.floats(1.0, 1e5), st.floats(0.0, 0.5))
+def test_sales_for_stock_stays_within_step(targets, previous, step):
+    from jalur.fleet.sales import sales_for_stock
+
+    target = np.array(targets)
+    n = len(target)
+    cohorts = np.zeros(n + 1)
+    cohorts[0] = 5e5
+    factors = np.tril(np.full((n + 1, n), 0.9)) + np.triu(np.ones((n + 1, n)), 0) * 0.1  # some scrappage
+    sales, _ = sales_for_stock(target, cohorts, factors, first=1, start=0, previous=previous, step=step)
+    last = np.concatenate([[previous], sales[:-1]])
+    assert np.all(sales >= 0)
+    assert np.all(sales <= last * (1 + step) * (1 + 1e-12))
+    assert np.all(sales >= last * (1 - step) * (1 - 1e-12))

@@ -25,9 +25,9 @@ def run_cmd(
     """Project Indonesia's road fleet, energy, emissions and upstream needs to 2060 under a scenario."""
     from jalur import datasets
     from jalur.pathways.calibration import calibration_report
-    from jalur.pathways.iamc import to_iamc
+    from jalur.pathways.iamc import summary, to_iamc
     from jalur.pathways.model import run
-    from jalur.pathways.outputs import summary, write_run
+    from jalur.pathways.outputs import write_run
 
     reg = datasets.load(override)
     with progress() as prog:

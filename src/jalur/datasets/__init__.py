@@ -28,10 +28,20 @@ import pandas as pd
 
 from jalur.datasets.overrides import apply_override, read_override
 from jalur.datasets.registry import (
-    DATA_DIR, SCHEMA_DIR, SOURCES_FILE, TABLE_DIR, FrozenError, OverrideRecord, Registry, Table, check, data_version,
-    load, load_from, memoize,
+    DATA_DIR,
+    SCHEMA_DIR,
+    SOURCES_FILE,
+    TABLE_DIR,
+    FrozenError,
+    Registry,
+    check,
+    data_version,
+    load,
+    load_from,
+    memoize,
 )
 from jalur.datasets.schema import ColumnSpec, Schema, ValueRule, load_schema
+from jalur.datasets.table import OverrideRecord, Table
 from jalur.datasets.validate import check_references, check_sources, validate_frame
 
 

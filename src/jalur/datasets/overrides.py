@@ -24,8 +24,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from jalur.datasets.registry import OverrideRecord, Registry, Table
-from jalur.datasets.validate import SOURCE_COLUMNS, check_references, check_sources, read_csv_text, validate_frame
+from jalur.datasets.table import OverrideRecord, Table
+from jalur.datasets.validate import (
+    SOURCE_COLUMNS,
+    check_references,
+    check_sources,
+    read_csv_text,
+    validate_frame,
+)
 from jalur.errors import DataError
 from jalur.io.text import read_user_text
 
@@ -89,7 +95,7 @@ def read_override(path: str | Path) -> tuple[dict[str, pd.DataFrame], pd.DataFra
     return frames, srcs
 
 
-def _merge_sources(reg: Registry, new_src: pd.DataFrame, where: str) -> pd.DataFrame:
+def _merge_sources(reg, new_src: pd.DataFrame, where: str) -> pd.DataFrame:
     if not len(new_src):
         return reg.sources
     new_src = new_src.copy()
@@ -104,7 +110,7 @@ def _merge_sources(reg: Registry, new_src: pd.DataFrame, where: str) -> pd.DataF
     return pd.concat([reg.sources, checked])
 
 
-def _known_keys(reg: Registry, frames: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+def _known_keys(reg, frames: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
     """Keys of every table in order, with the rows an override adds (so a new dimension row can be used at once)."""
     out = {}
     for name, t in reg.tables.items():
@@ -139,8 +145,8 @@ def _merge_table(base: Table, raw: pd.DataFrame, ids: set[str], where: str,
     return Table(schema, merged), {"replaced": int(replaced.sum()), "added": len(checked) - int(replaced.sum())}
 
 
-def apply_override(reg: Registry, path: str | Path) -> Registry:
-    """A copy of *reg* with the override file *path* applied (rows with the same key replaced).
+def apply_override(reg, path: str | Path):
+    """A copy of the registry *reg* with the override file *path* applied (rows with the same key replaced).
 
     Raises
     ------
@@ -164,4 +170,4 @@ def apply_override(reg: Registry, path: str | Path) -> Registry:
     check_references(tables, sorted(touched))
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     rec = OverrideRecord(where, digest, changes, tuple(new_src["id"]) if len(new_src) else ())
-    return Registry(tables, sources, reg.data_version, reg.overrides + (rec,))
+    return type(reg)(tables, sources, reg.data_version, reg.overrides + (rec,))   # a new registry of the same kind

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
-import numpy as np
 import pandas as pd
 
+from jalur.datasets.overrides import apply_override
 from jalur.datasets.schema import Schema, load_schema
-from jalur.datasets.validate import check_references, check_sources, read_csv_text, validate_frame
+from jalur.datasets.table import OverrideRecord, Table
+from jalur.datasets.validate import (
+    check_references,
+    check_sources,
+    read_csv_text,
+    validate_frame,
+)
 from jalur.errors import DataError, JalurError, UnknownKeyError
 from jalur.io.text import read_user_text
-from jalur.units import conversion_factor
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TABLE_DIR = DATA_DIR / "tables"
@@ -28,82 +32,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 def data_version() -> str:
     """The version string of the shipped data (``YYYY.MM``), recorded in every result."""
     return (DATA_DIR / "VERSION").read_text(encoding="utf-8").strip()
-
-
-@dataclass(frozen=True)
-class Table:
-    """A validated table: its schema and its rows (a pandas DataFrame; treat it as read-only)."""
-
-    schema: Schema
-    frame: pd.DataFrame
-
-    @property
-    def name(self) -> str:
-        return self.schema.name
-
-    def public(self) -> pd.DataFrame:
-        """A copy of the rows without jalur's private bookkeeping columns."""
-        return self.frame[[c for c in self.frame.columns if not c.startswith("_")]].reset_index(drop=True)
-
-    def where(self, **conditions: Any) -> "Table":
-        """Rows whose columns equal the given values (a list means any of them).
-
-        Raises
-        ------
-        UnknownKeyError
-            For a column the table does not have.
-        """
-        mask = np.ones(len(self.frame), dtype=bool)
-        for col, want in conditions.items():
-            if col not in self.frame.columns:
-                cols = [c for c in self.frame.columns if not c.startswith("_")]
-                raise UnknownKeyError(f"table '{self.name}' has no column {col!r}; columns: {', '.join(cols)}")
-            wants = [str(w) for w in want] if isinstance(want, (list, tuple, set)) else [str(want)]
-            mask &= self.frame[col].astype(str).isin(wants).to_numpy()
-        return Table(self.schema, self.frame[mask])
-
-    def values(self, unit: str | None = None, column: str = "value") -> np.ndarray:
-        """The ``value`` (or ``low``/``high``) column converted to *unit* [unit].
-
-        Without *unit*, each row is converted to the canonical unit of its rule.
-        """
-        out = np.empty(len(self.frame))
-        for i, row in enumerate(self.frame.to_dict("records")):
-            target = unit or self.schema.rule_for(row).unit
-            out[i] = row[column] * conversion_factor(row["unit"], target)
-        return out
-
-    def get(self, unit: str | None = None, **key: Any) -> float:
-        """The single value matching *key*, in *unit*.
-
-        Raises
-        ------
-        UnknownKeyError
-            If no row, or more than one row, matches.
-        """
-        sub = self.where(**key)
-        if len(sub.frame) != 1:
-            raise UnknownKeyError(
-                f"table '{self.name}': {len(sub.frame)} rows match {key}; give all key columns {list(self.schema.key)}"
-            )
-        return float(sub.values(unit)[0])
-
-    def __len__(self) -> int:
-        return len(self.frame)
-
-
-@dataclass(frozen=True)
-class OverrideRecord:
-    """What one override file changed, for the provenance of results."""
-
-    file: str
-    sha256: str
-    tables: Mapping[str, Mapping[str, int]]
-    sources: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "sha256": self.sha256, "tables": {k: dict(v) for k, v in self.tables.items()},
-                "sources": list(self.sources)}
 
 
 class FrozenError(JalurError, AttributeError):
@@ -183,8 +111,6 @@ class Registry:
 
     def with_overrides(self, paths: Iterable[str | Path]) -> "Registry":
         """A new registry with the rows of each override file applied (see :mod:`jalur.datasets.overrides`)."""
-        from jalur.datasets.overrides import apply_override
-
         reg = self
         for p in paths:
             reg = apply_override(reg, p)

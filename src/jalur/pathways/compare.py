@@ -8,8 +8,7 @@ import plotly.graph_objects as go
 import xarray as xr
 
 from jalur.catalog import STAGES
-from jalur.pathways.outputs import SUMMARY_YEARS, summary
-from jalur.pathways.iamc import to_iamc
+from jalur.pathways.iamc import SUMMARY_YEARS, summary, to_iamc
 from jalur.pathways.variables import run_labels
 
 

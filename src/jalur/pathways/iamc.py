@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
-from jalur.pathways.variables import rows, run_labels
+from jalur.pathways.variables import rows, run_labels, summary_names
+
+SUMMARY_YEARS = (2024, 2030, 2040, 2050, 2060)
 
 
 def to_iamc(ds: xr.Dataset) -> pd.DataFrame:
@@ -25,3 +27,13 @@ def to_iamc(ds: xr.Dataset) -> pd.DataFrame:
     meta = pd.DataFrame([(f"jalur {ds.attrs['jalur_version']}", ds.attrs["scenario"], r.region, r.name, r.unit)
                          for r in out], columns=["model", "scenario", "region", "variable", "unit"])
     return pd.concat([meta, values], axis=1)
+
+
+def summary(iamc: pd.DataFrame, years=SUMMARY_YEARS) -> pd.DataFrame:
+    """Key national variables (the table's ``summary`` list) at a few years."""
+    national = iamc[iamc["region"] == iamc["region"].iloc[0]].set_index("variable")
+    out = []
+    for v in summary_names():
+        if v in national.index:
+            out.append({"variable": v, "unit": national.loc[v, "unit"], **{str(y): float(national.loc[v, y]) for y in years}})
+    return pd.DataFrame(out)

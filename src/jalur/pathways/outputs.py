@@ -17,10 +17,8 @@ from jalur.charts import figure_to_png
 from jalur.datasets import Registry
 from jalur.errors import InputError
 from jalur.pathways.charts import charts
-from jalur.pathways.iamc import to_iamc
-from jalur.pathways.variables import summary_names
+from jalur.pathways.iamc import summary, to_iamc
 
-SUMMARY_YEARS = (2024, 2030, 2040, 2050, 2060)
 #: File that marks a folder as written by jalur; only such a folder (or an empty one) is ever replaced.
 MARKER = ".jalur-output"
 
@@ -65,16 +63,6 @@ def commit_out_dir(tmp: Path, out: Path) -> Path:
         os.replace(tmp, out)
     return out
 
-
-
-def summary(iamc: pd.DataFrame, years=SUMMARY_YEARS) -> pd.DataFrame:
-    """Key national variables (the table's ``summary`` list) at a few years."""
-    national = iamc[iamc["region"] == iamc["region"].iloc[0]].set_index("variable")
-    out = []
-    for v in summary_names():
-        if v in national.index:
-            out.append({"variable": v, "unit": national.loc[v, "unit"], **{str(y): float(national.loc[v, y]) for y in years}})
-    return pd.DataFrame(out)
 
 
 def provenance(ds: xr.Dataset, reg: Registry) -> dict[str, Any]:

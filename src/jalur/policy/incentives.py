@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from jalur.catalog import Catalog
 from jalur.datasets import Registry
+from jalur.policy.spec import (
+    Incentive,
+    TaxResult,
+    VehicleSpec,
+    _num,
+    _yes,
+    public_frame,
+)
 
-if TYPE_CHECKING:
-    from jalur.policy.ppnbm import Incentive, TaxResult, VehicleSpec
 
-
-def vat(reg: Registry, spec: "VehicleSpec", subject: bool) -> tuple[float, float]:
+def vat(reg: Registry, spec: VehicleSpec, subject: bool) -> tuple[float, float]:
     """VAT rate [%] and amount [IDR] on the delivery date: the latest ``vat-rates`` row of the goods class.
 
     Goods subject to PPnBM (*subject*) take the ``ppnbm-luxury`` rows where there are any, others
     ``non-luxury``, and both the ``all`` rows otherwise; the effective rate (rate x tax base) is used.
     """
-    from jalur.policy.ppnbm import public_frame
-
     t = public_frame(reg, "vat-rates")
     t = t[pd.to_datetime(t["effective_date"]).dt.date <= spec.date]
     own = t[t["goods_class"] == ("ppnbm-luxury" if subject else "non-luxury")]
@@ -32,13 +34,7 @@ def vat(reg: Registry, spec: "VehicleSpec", subject: bool) -> tuple[float, float
     return rate, spec.price * rate / 100
 
 
-def _num(x) -> float | None:
-    from jalur.policy.ppnbm import _num as num
-
-    return num(x)
-
-
-def _applies(r: dict, spec: "VehicleSpec", cat: Catalog, rule: str) -> bool:
+def _applies(r: dict, spec: VehicleSpec, cat: Catalog, rule: str) -> bool:
     """Whether an ``incentives`` row's conditions other than dates and local content hold for the vehicle."""
     name = str(r["incentive"])
     if name.startswith("e2w-") and name.startswith("e2w-conversion") != spec.conversion:
@@ -60,7 +56,7 @@ def _applies(r: dict, spec: "VehicleSpec", cat: Catalog, rule: str) -> bool:
     return not ((pmin is not None and spec.price < pmin) or (pmax is not None and spec.price > pmax))
 
 
-def _amount(r: dict, res: "TaxResult", out: list["Incentive"]) -> tuple[float, str]:
+def _amount(r: dict, res: TaxResult, out: list[Incentive]) -> tuple[float, str]:
     """Rupiah of an incentive row and what it reduces (ppnbm, vat or price), capped at what is left to reduce."""
     name, value, basis = str(r["incentive"]), float(r["value"]), str(r["value_basis"])
     rp = {"pct-of-selling-price": res.price_rp * value / 100, "pct-of-ppnbm-due": res.ppnbm_rp * value / 100}.get(basis, value)
@@ -72,15 +68,13 @@ def _amount(r: dict, res: "TaxResult", out: list["Incentive"]) -> tuple[float, s
     return rp, reduces
 
 
-def incentives(reg: Registry, cat: Catalog, spec: "VehicleSpec", res: "TaxResult") -> list["Incentive"]:
+def incentives(reg: Registry, cat: Catalog, spec: VehicleSpec, res: TaxResult) -> list[Incentive]:
     """Incentives in force on the delivery date whose conditions the vehicle meets (rows of ``incentives``).
 
     A row applies from its ``start_date`` to its ``end_date`` inclusive, to the powertrains it names (or their
     technology family, e.g. ``ice``; ``lcgc`` for KBH2 cars), its category, origins, engine size and price band,
     and to a local content (TKDN) at least ``tkdn_min`` (and below ``tkdn_max``).
     """
-    from jalur.policy.ppnbm import Incentive, _yes, public_frame
-
     out: list[Incentive] = []
     for r in public_frame(reg, "incentives").to_dict("records"):
         start = dt.date.fromisoformat(str(r["start_date"]))

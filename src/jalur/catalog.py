@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Mapping
 
-from jalur.datasets import Registry, memoize
+from jalur.datasets import Registry, cell_yes, memoize
 from jalur.errors import DataError, InputError
 
 #: The dimension tables the catalogue is read from.
@@ -163,10 +163,6 @@ class TaxCategory(Labelled):
     band_criteria_confirmed: bool
 
 
-def _yes(v: object) -> bool:
-    return str(v).strip().lower() == "yes"
-
-
 def _rows(reg: Registry, name: str) -> list[dict]:
     return [{k: ("" if v is None else v) for k, v in r.items()} for r in reg.table(name).public().to_dict("records")]
 
@@ -188,9 +184,10 @@ class Catalog:
         self.segments: Mapping[str, Segment] = {r["segment"]: Segment(
             **lab(r, "segment"), vclass=r["class"], tax_programme=r["tax_programme"]) for r in _rows(reg, "segments")}
         self.powertrains: Mapping[str, Powertrain] = {r["powertrain"]: Powertrain(
-            **lab(r, "powertrain"), uses_fuel=_yes(r["uses_fuel"]), uses_electricity=_yes(r["uses_electricity"]),
-            carrier=r["carrier"], max_blend=float(r["max_blend"]) / 100, combustion_engine=_yes(r["combustion_engine"]),
-            electric_drive=_yes(r["electric_drive"]), conventional=_yes(r["conventional"]), family=r["family"],
+            **lab(r, "powertrain"), uses_fuel=cell_yes(r["uses_fuel"]),
+            uses_electricity=cell_yes(r["uses_electricity"]), carrier=r["carrier"],
+            max_blend=float(r["max_blend"]) / 100, combustion_engine=cell_yes(r["combustion_engine"]),
+            electric_drive=cell_yes(r["electric_drive"]), conventional=cell_yes(r["conventional"]), family=r["family"],
             lcev_tokens=_words(r["lcev_tokens"]), ppnbm_base=r["ppnbm_base"], iamc_label=r["iamc_label"])
             for r in _rows(reg, "powertrains")}
         self.carriers: Mapping[str, Carrier] = {r["carrier"]: Carrier(
@@ -204,16 +201,17 @@ class Catalog:
             blend_share=None if r["blend_share"] in ("", None) or not r["carrier"] else float(r["blend_share"]) / 100,
             route=r["route"]) for r in _rows(reg, "fuels")}
         self.regions: Mapping[str, Region] = {r["region"]: Region(
-            **lab(r, "region"), iamc_label=r["iamc_label"], is_national=_yes(r["is_national"])) for r in _rows(reg, "regions")}
+            **lab(r, "region"), iamc_label=r["iamc_label"], is_national=cell_yes(r["is_national"]))
+            for r in _rows(reg, "regions")}
         self.stages: Mapping[str, StageInfo] = {r["stage"]: StageInfo(
             **lab(r, "stage"), colour=r["colour"], per_vehicle=r["per"] == "vehicle",
-            well_to_wheel=_yes(r["well_to_wheel"]), iamc_label=r["iamc_label"], description=r["description"])
+            well_to_wheel=cell_yes(r["well_to_wheel"]), iamc_label=r["iamc_label"], description=r["description"])
             for r in _rows(reg, "lifecycle-stages")}
         self.tax_categories: Mapping[str, TaxCategory] = {r["category"]: TaxCategory(
             **lab(r, "category"), aliases=_words(r["aliases"]), incentive_category=r["incentive_category"],
-            any_powertrain=_yes(r["any_powertrain"]), lcev_articles=_yes(r["lcev_articles"]),
-            needs_engine_size=_yes(r["needs_engine_size"]), needs_fuel_economy=_yes(r["needs_fuel_economy"]),
-            band_criteria_confirmed=_yes(r["band_criteria_confirmed"])) for r in _rows(reg, "tax-categories")}
+            any_powertrain=cell_yes(r["any_powertrain"]), lcev_articles=cell_yes(r["lcev_articles"]),
+            needs_engine_size=cell_yes(r["needs_engine_size"]), needs_fuel_economy=cell_yes(r["needs_fuel_economy"]),
+            band_criteria_confirmed=cell_yes(r["band_criteria_confirmed"])) for r in _rows(reg, "tax-categories")}
         self._check()
 
     def _check(self) -> None:

@@ -41,7 +41,7 @@ from jalur.datasets.registry import (
     memoize,
 )
 from jalur.datasets.schema import ColumnSpec, Schema, ValueRule, load_schema
-from jalur.datasets.table import OverrideRecord, Table
+from jalur.datasets.table import OverrideRecord, Table, cell_number, cell_yes
 from jalur.datasets.validate import check_references, check_sources, validate_frame
 
 
@@ -54,6 +54,7 @@ def to_csv_text(df: pd.DataFrame) -> str:
 
 __all__ = [
     "DATA_DIR", "SCHEMA_DIR", "SOURCES_FILE", "TABLE_DIR", "ColumnSpec", "FrozenError", "OverrideRecord", "Registry",
-    "Schema", "Table", "ValueRule", "apply_override", "check", "check_references", "check_sources", "data_version",
-    "load", "load_from", "load_schema", "memoize", "read_override", "to_csv_text", "validate_frame",
+    "Schema", "Table", "ValueRule", "apply_override", "cell_number", "cell_yes", "check", "check_references",
+    "check_sources", "data_version", "load", "load_from", "load_schema", "memoize", "read_override", "to_csv_text",
+    "validate_frame",
 ]

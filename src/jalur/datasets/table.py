@@ -13,6 +13,22 @@ from jalur.errors import UnknownKeyError
 from jalur.units import conversion_factor
 
 
+def cell_yes(value: Any) -> bool:
+    """Whether a yes/no cell of a table says ``yes`` (any case, spaces ignored)."""
+    return str(value).strip().lower() == "yes"
+
+
+def cell_number(value: Any) -> float | None:
+    """A numeric cell as a float, or None where it is empty, NaN or not a number."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
+
+
 @dataclass(frozen=True)
 class Table:
     """A validated table: its schema and its rows (a pandas DataFrame; treat it as read-only)."""

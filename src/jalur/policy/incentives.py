@@ -7,15 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from jalur.catalog import Catalog
-from jalur.datasets import Registry
-from jalur.policy.spec import (
-    Incentive,
-    TaxResult,
-    VehicleSpec,
-    _num,
-    _yes,
-    public_frame,
-)
+from jalur.datasets import Registry, cell_number, cell_yes
+from jalur.policy.spec import Incentive, TaxResult, VehicleSpec, public_frame
 
 
 def vat(reg: Registry, spec: VehicleSpec, subject: bool) -> tuple[float, float]:
@@ -49,10 +42,10 @@ def _applies(r: dict, spec: VehicleSpec, cat: Catalog, rule: str) -> bool:
     origins = str(r["origin"] or "").replace(";", " ").split()
     if origins and spec.origin not in origins:
         return False
-    cc_max = _num(r["cc_max"])
+    cc_max = cell_number(r["cc_max"])
     if cc_max is not None and (spec.engine_cc is None or spec.engine_cc > cc_max):
         return False
-    pmin, pmax = _num(r["price_min_idr"]), _num(r["price_max_idr"])
+    pmin, pmax = cell_number(r["price_min_idr"]), cell_number(r["price_max_idr"])
     return not ((pmin is not None and spec.price < pmin) or (pmax is not None and spec.price > pmax))
 
 
@@ -82,8 +75,8 @@ def incentives(reg: Registry, cat: Catalog, spec: VehicleSpec, res: TaxResult) -
         if not (start <= spec.date <= end) or not _applies(r, spec, cat, res.rule):
             continue
         name = str(r["incentive"])
-        need = [x for x in (_num(r["tkdn_min"]), _num(r["local_purchase_min"])) if x is not None]
-        tmax = _num(r["tkdn_max"])
+        need = [x for x in (cell_number(r["tkdn_min"]), cell_number(r["local_purchase_min"])) if x is not None]
+        tmax = cell_number(r["tkdn_max"])
         if need or tmax is not None:
             if spec.tkdn is None:
                 res.notes.append(f"{name} may apply: give the local content (--tkdn) to check its TKDN condition")
@@ -93,9 +86,9 @@ def incentives(reg: Registry, cat: Catalog, spec: VehicleSpec, res: TaxResult) -
         rp, reduces = _amount(r, res, out)
         if rp <= 0:
             continue
-        if not _yes(r["confirmed"]):
+        if not cell_yes(r["confirmed"]):
             res.notes.append(f"incentive {name} is not fully confirmed: {r['note']}")
-        if _num(r["local_purchase_min"]) is not None:
+        if cell_number(r["local_purchase_min"]) is not None:
             res.notes.append(f"{name}: its local-purchase condition is checked against the TKDN given")
         out.append(Incentive(name, str(r["legal_basis"]), rp, reduces, start.isoformat(),
                              "" if end == dt.date.max else end.isoformat()))

@@ -24,7 +24,7 @@ import pandas as pd
 
 from jalur import datasets
 from jalur.catalog import Catalog, catalog
-from jalur.datasets import Registry
+from jalur.datasets import Registry, cell_number, cell_yes
 from jalur.errors import InputError
 from jalur.policy.incentives import incentives, vat
 from jalur.policy.spec import (  # noqa: F401  (re-exported: the tax engine's public types)
@@ -33,8 +33,6 @@ from jalur.policy.spec import (  # noqa: F401  (re-exported: the tax engine's pu
     Incentive,
     TaxResult,
     VehicleSpec,
-    _num,
-    _yes,
     public_frame,
 )
 
@@ -66,23 +64,23 @@ def in_band(x: float | None, lo: float | None, hi: float | None, lo_incl: bool, 
 
 def _row_matches(r: pd.Series, spec: VehicleSpec, has_engine: bool) -> tuple[bool, str]:
     """Does rule row *r* apply to *spec*? Returns (match, reason if not)."""
-    cc_max = _num(r.get("cc_max_diesel")) if spec.fuel == "diesel" and _num(r.get("cc_max_diesel")) else _num(r["cc_max"])
-    ok = in_band(spec.engine_cc, _num(r["cc_min"]), cc_max, _yes(r["cc_min_incl"]), _yes(r["cc_max_incl"]))
+    cc_max = cell_number(r.get("cc_max_diesel")) if spec.fuel == "diesel" and cell_number(r.get("cc_max_diesel")) else cell_number(r["cc_max"])
+    ok = in_band(spec.engine_cc, cell_number(r["cc_min"]), cc_max, cell_yes(r["cc_min_incl"]), cell_yes(r["cc_max_incl"]))
     if ok is False:
         return False, "engine size outside the band"
     if ok is None and has_engine:
         return False, "engine size unknown"
     suffix = "diesel" if spec.fuel == "diesel" else "petrol"
-    fe_lo, fe_hi = _num(r[f"kmpl_{suffix}_min"]), _num(r[f"kmpl_{suffix}_max"])
-    co_lo, co_hi = _num(r["co2_min"]), _num(r["co2_max"])
+    fe_lo, fe_hi = cell_number(r[f"kmpl_{suffix}_min"]), cell_number(r[f"kmpl_{suffix}_max"])
+    co_lo, co_hi = cell_number(r["co2_min"]), cell_number(r["co2_max"])
     has_fe = fe_lo is not None or fe_hi is not None
     has_co = co_lo is not None or co_hi is not None
     if has_fe or has_co:
-        fe = in_band(spec.km_per_l, fe_lo, fe_hi, _yes(r["kmpl_min_incl"]), _yes(r["kmpl_max_incl"])) if has_fe else None
-        co = in_band(spec.co2, co_lo, co_hi, _yes(r["co2_min_incl"]), _yes(r["co2_max_incl"])) if has_co else None
+        fe = in_band(spec.km_per_l, fe_lo, fe_hi, cell_yes(r["kmpl_min_incl"]), cell_yes(r["kmpl_max_incl"])) if has_fe else None
+        co = in_band(spec.co2, co_lo, co_hi, cell_yes(r["co2_min_incl"]), cell_yes(r["co2_max_incl"])) if has_co else None
         if not (fe or co):
             return False, "neither the km/l nor the CO2 criterion is met"
-    rng = _num(r.get("ev_range_min_km"))
+    rng = cell_number(r.get("ev_range_min_km"))
     if rng is not None and (spec.ev_range_km is None or spec.ev_range_km < rng):
         return False, f"electric range below {rng:g} km"
     return True, ""
@@ -199,11 +197,11 @@ def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=Non
         else:
             notes.append(f"also meets {others}; the bands read 'km/l atau g/km', so the lowest rate applies "
                          "(PP 73/2019 as amended, band articles)")
-    if not _yes(best["confirmed"]):
+    if not cell_yes(best["confirmed"]):
         notes.append(f"rule {best['rule']} is not fully confirmed from the regulation text: {best['note']}")
     eff, tariff, dpp = float(best["value"]), float(best["tariff_pct"]), float(best["dpp_pct"])
     vat_pct, vat_rp = vat(reg, spec, subject=tariff > 0)
-    res = TaxResult(scheme, str(best["rule"]), str(best["legal_basis"]), _yes(best["confirmed"]), tariff, dpp, eff,
+    res = TaxResult(scheme, str(best["rule"]), str(best["legal_basis"]), cell_yes(best["confirmed"]), tariff, dpp, eff,
                     spec.price * eff / 100, vat_pct, vat_rp, [], notes, spec.price)
     res.incentives = incentives(reg, cat, spec, res)
     return res

@@ -194,20 +194,6 @@ class TaxResult:
         ]
 
 
-def _num(x: Any) -> float | None:
-    if x is None:
-        return None
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
-def _yes(v: Any) -> bool:
-    return str(v).strip().lower() == "yes"
-
-
 @memoize
 def public_frame(reg: Registry, name: str) -> pd.DataFrame:
     """``reg.table(name).public()``, once per registry."""

@@ -60,7 +60,7 @@ def test_a_powertrain_added_by_data_alone_reaches_the_fleet_and_the_iamc_table(s
     ds = run(sc, registry=synthetic)
     iamc = to_iamc(ds)
     nat = iamc[iamc["region"] == "Indonesia"].set_index("variable")
-    stock = nat.loc["Stock|Road|Motorcycle|Light E-Moped"]
+    stock = nat.loc["Stock|Road|In Use|Motorcycle|Light E-Moped"]
     assert stock[2024] == 0 and stock[2040] > 1.0                                  # million vehicles
     sales = nat.loc["Sales|Road|Motorcycle|Light E-Moped"]
     total = nat.loc["Sales|Road|Motorcycle"]

@@ -229,7 +229,7 @@ def test_run_writes_every_output(capsys, tmp_path):
 
     out = tmp_path / "res"
     code, stdout, _ = run(capsys, "run", "bau", "--out", str(out))
-    assert code == 0 and "Stock|Road" in stdout
+    assert code == 0 and "Stock|Road|In Use" in stdout and "Stock|Road|Registered" in stdout
     for stem in ("stock_by_powertrain", "sales_shares_car", "energy_by_carrier", "emissions", "upstream"):
         png = (out / "charts" / f"{stem}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, stem
@@ -244,11 +244,11 @@ def test_run_writes_every_output(capsys, tmp_path):
     for v in summ.index:
         assert summ.loc[v, "2030"] == pytest.approx(nat.loc[v, 2030], rel=1e-9), v
     cal = pd.read_csv(out / "calibration.csv")
-    assert set(cal["quantity"]) >= {"registered-stock", "active-stock", "ev-stock"}
+    assert set(cal["quantity"]) >= {"registered-stock", "in-use-stock", "road-fuel", "fame", "ev-stock"}
     assert list(iamc.columns[:5]) == ["model", "scenario", "region", "variable", "unit"]
     assert str(2010) in iamc.columns and str(2060) in iamc.columns
     assert {"Indonesia", "Indonesia|Jawa-Madura-Bali"} <= set(iamc["region"])
-    need = ["Stock|Road", "Stock|Road|Motorcycle", "Stock|Road|Car|BEV", "Sales|Road|Car", "Sales|Road|Car|BEV",
+    need = ["Stock|Road|In Use", "Stock|Road|In Use|Motorcycle", "Stock|Road|In Use|Car|BEV", "Stock|Road|Registered|Car", "Sales|Road|Car", "Sales|Road|Car|BEV",
             "Fuel Volume|Road|Gasoline|Fossil", "Fuel Volume|Road|Ethanol", "Fuel Volume|Road|Diesel|Fossil",
             "Fuel Volume|Road|Biodiesel", "Fuel Volume|Road|HVO", "Final Energy|Road|Electricity", "Electricity|Road",
             "Emissions|CO2|Road|Tailpipe", "Emissions|GHG|Road|Well-to-Wheel", "Emissions|GHG|Road|Life Cycle",
@@ -313,7 +313,7 @@ def test_run_user_scenario_file_and_bad_one(capsys, tmp_path):
     code, out, _ = run(capsys, "scenario", "check", str(good))
     assert code == 0 and "ok" in out
     code, out, _ = run(capsys, "run", str(good), "--format", "csv")
-    assert code == 0 and out.startswith("variable,unit,2024")
+    assert code == 0 and out.startswith("variable,unit,2025")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nlevers:\n  ice_phaseout: {lorry: 2030}\n")
     code, _, err = run(capsys, "run", str(bad))
@@ -351,6 +351,11 @@ def test_compare_writes_wedges(capsys, tmp_path):
 def test_calibrate_summary(capsys):
     code, out, _ = run(capsys, "calibrate", "--format", "json")
     rows = json.loads(out)
-    reg = {r["class"]: r["rmse_pct"] for r in rows if r["quantity"] == "registered-stock"}
+    reg = {r["class"]: r["fit_rmse_pct"] for r in rows if r["quantity"] == "registered-stock"}
     assert code == 0 and set(reg) == {"motorcycle", "car", "bus", "truck"}
-    assert max(reg.values()) < 5.0  # stated in the README: registered stock within 5 % RMS of BPS, 2011-2024
+    assert max(reg.values()) < 5.0  # stated in the README: registrations within 5 % RMS of BPS
+    fuel = {r["product"]: r for r in rows if r["quantity"] == "road-fuel"}
+    assert set(fuel) == {"gasoline", "diesel"} and all(r["n_fit"] >= 3 for r in fuel.values())
+    code, out, _ = run(capsys, "calibrate", "--detail", "--format", "json")
+    detail = json.loads(out)
+    assert {r["role"] for r in detail} >= {"fit", "hold-out", "outlier", "estimate", "check"}

@@ -136,18 +136,18 @@ def test_logit_choice_reproduces_base_year_and_shifts_with_cost(registry, tmp_pa
 
     p = tmp_path / "logit.yaml"
     p.write_text("name: logit\nextends: bau\nlevers:\n  sales_shares:\n"
-                 "    car: {method: logit, logit_scale: 2.0, logit_from: 2026, residual: ice-gasoline}\n")
+                 "    car: {method: logit, logit_scale: 2.0, logit_from: 2027, residual: ice-gasoline}\n")
     ctx = context(registry)
     pts, sh = powertrain_shares(ctx, load_scenario(p), "car")
     assert np.allclose(sh.sum(axis=1), 1.0) and (sh >= 0).all()
     y = list(YEARS)
-    np.testing.assert_allclose(sh[y.index(2025)], sh[y.index(2024)])          # before logit_from: base shares
-    assert sh[y.index(2030), pts.index("ice-diesel")] == pytest.approx(sh[y.index(2024), pts.index("ice-diesel")])
+    np.testing.assert_allclose(sh[y.index(2026)], sh[y.index(2025)])          # before logit_from: base shares
+    assert sh[y.index(2030), pts.index("ice-diesel")] == pytest.approx(sh[y.index(2025), pts.index("ice-diesel")])
     # the powertrain whose cost rises most relative to the cheapest loses share
     costs = choice_costs(registry, "car")
     j = pts.index("bev")
     rel_change = costs[1, j] / np.nanmin(costs[1]) - costs[0, j] / np.nanmin(costs[0])
-    moved = sh[y.index(2030), j] - sh[y.index(2024), j]
+    moved = sh[y.index(2030), j] - sh[y.index(2025), j]
     assert np.sign(moved) == -np.sign(rel_change) or abs(rel_change) < 1e-9
     ds = run(p, registry=registry)
     assert (ds["sales"].values >= 0).all()
@@ -221,37 +221,46 @@ def test_vehicles_older_than_the_start_survive_relative_to_their_age_in_2010(mp,
 
 
 def test_the_fleet_of_2010_is_the_starting_profile(mp, registry):
-    """The 2010 active fleet of each class is the starting age profile (BPS 2010 scaled to the active basis)."""
-    from jalur.pathways.context import active_start
+    """End 2010: registered = initial_registered_stock; in use = that age profile x the in-use share by age."""
+    from jalur.pathways.context import start_profile
 
     ctx = context(registry)
     for k in ctx.classes:
-        profile, _ = active_start(ctx.history[k], ctx.history[k].survival)
+        h = ctx.history[k]
+        profile = start_profile(h)
+        assert profile.sum() == pytest.approx(h.initial_registered, rel=1e-12)
+        in_use = float((profile * h.use.survival / h.use.retention).sum())
         got = float(mp["stock"].isel(case=np.flatnonzero(mp["class"].values == k)).sum("case").sel(year=2010))
-        assert got == pytest.approx(float(profile.sum()), rel=1e-9), k
+        assert got == pytest.approx(in_use, rel=1e-9), k
+        assert float(mp["stock_registered"].sel(vclass=k, year=2010)) == pytest.approx(h.initial_registered, rel=1e-9)
+        assert got < h.initial_registered
 
 
-def test_sales_for_stock_hand_worked_step_limit():
-    """No scrappage (all factors 1), one old vintage of 100, sales last year 10, step 20 %.
+def test_sales_for_stock_hand_worked_partial_adjustment():
+    """No scrappage (all factors 1), one old vintage of 100, sales last year 10, adjustment 0.5.
 
-    Year 0 wants 130 - 100 = 30 but may rise only to 12; year 1 wants 120 - 112 = 8, inside 9.6..14.4 so
-    floored to 9.6; year 2 wants 131.6 - 121.6 = 10, inside the band, so the stock meets its target exactly.
+    Year 0 wants 130 - 100 = 30: sales go half-way from 10, to 20. Year 1 wants 130 - 120 = 10: half-way from 20,
+    to 15. Year 2 wants 150 - 135 = 15 = last year's sales: they stay at 15 and the stock meets its target.
     """
     from jalur.fleet.sales import sales_for_stock
 
-    target = np.array([130.0, 120.0, 131.6])
+    target = np.array([130.0, 130.0, 150.0])
     cohorts = np.array([100.0, 0.0, 0.0, 0.0])
     factors = np.ones((4, 3))
-    sales, filled = sales_for_stock(target, cohorts, factors, first=1, start=0, previous=10.0, step=0.2)
-    np.testing.assert_allclose(sales, [12.0, 9.6, 10.0])
-    np.testing.assert_allclose(filled, [100.0, 12.0, 9.6, 10.0])
+    sales, filled = sales_for_stock(target, cohorts, factors, first=1, start=0, previous=10.0, adjustment=0.5)
+    np.testing.assert_allclose(sales, [20.0, 15.0, 15.0])
+    np.testing.assert_allclose(filled, [100.0, 20.0, 15.0, 15.0])
     assert cohorts[1] == 0.0  # the caller's array is not changed
     assert filled.sum() == pytest.approx(target[-1])
+    full, _ = sales_for_stock(target, cohorts, factors, first=1, start=0, previous=10.0, adjustment=1.0)
+    np.testing.assert_allclose(full, [30.0, 0.0, 20.0])           # adjustment 1: the target every year
+    with pytest.raises(ValueError, match="adjustment"):
+        sales_for_stock(target, cohorts, factors, first=1, start=0, previous=10.0, adjustment=0.0)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(0.0, 1e6), min_size=2, max_size=12), st.floats(1.0, 1e5), st.floats(0.0, 0.5))
-def test_sales_for_stock_stays_within_step(targets, previous, step):
+@given(st.lists(st.floats(0.0, 1e6), min_size=2, max_size=12), st.floats(1.0, 1e5), st.floats(0.05, 1.0))
+def test_sales_for_stock_moves_between_last_and_wanted(targets, previous, adjustment):
     from jalur.fleet.sales import sales_for_stock
 
     target = np.array(targets)
@@ -259,8 +268,26 @@ def test_sales_for_stock_stays_within_step(targets, previous, step):
     cohorts = np.zeros(n + 1)
     cohorts[0] = 5e5
     factors = np.tril(np.full((n + 1, n), 0.9)) + np.triu(np.ones((n + 1, n)), 0) * 0.1  # some scrappage
-    sales, _ = sales_for_stock(target, cohorts, factors, first=1, start=0, previous=previous, step=step)
+    sales, filled = sales_for_stock(target, cohorts, factors, first=1, start=0, previous=previous,
+                                    adjustment=adjustment)
     last = np.concatenate([[previous], sales[:-1]])
+    survivors = np.array([(filled[: 1 + t] * factors[: 1 + t, t]).sum() for t in range(n)])
+    wanted = np.maximum(0.0, target - survivors)
     assert np.all(sales >= 0)
-    assert np.all(sales <= last * (1 + step) * (1 + 1e-12))
-    assert np.all(sales >= last * (1 - step) * (1 - 1e-12))
+    lo, hi = np.minimum(last, wanted), np.maximum(last, wanted)
+    assert np.all(sales >= lo * (1 - 1e-12) - 1e-9) and np.all(sales <= hi * (1 + 1e-12) + 1e-9)
+    np.testing.assert_allclose(sales, last + adjustment * (wanted - last), rtol=1e-9, atol=1e-6)
+
+
+def test_vehicles_in_use_never_exceed_their_registrations(registry, tmp_path):
+    """A vehicle in use is registered: a survival lever longer than the registration retention is capped by it."""
+    p = tmp_path / "long.yaml"
+    p.write_text("name: long\nextends: bau\nlevers:\n  survival:\n    car: {model: weibull, shape: 3, scale: 400}\n")
+    ds = run(p, registry=registry)
+    cls = ds["class"].values
+    for k in ("motorcycle", "car", "bus", "truck"):
+        in_use = ds["stock"].values[cls == k].sum(axis=0)
+        registered = ds["stock_registered"].sel(vclass=k).values
+        assert (in_use <= registered * (1 + 1e-12)).all(), k
+    car = ds["stock"].values[cls == "car"].sum(axis=0)
+    np.testing.assert_allclose(car[-20:], ds["stock_registered"].sel(vclass="car").values[-20:], rtol=0.02)

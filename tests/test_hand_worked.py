@@ -124,24 +124,53 @@ def test_battery_replacements_by_cycles_or_calendar(registry, tmp_path, calendar
 # --------------------------------------------------------------------------------------------------
 
 
-def test_tco_discounts_each_year_of_use_at_mid_year(registry):
-    year, rate = 2030, 0.08
-    df = tco("car-lmpv", year, registry=registry, powertrains=["ice-gasoline"], discount_rate=rate).iloc[0]
-    life = int(vp(registry, "car-lmpv", "ice-gasoline", "lifetime_years"))
-    km_year = vp(registry, "car-lmpv", "ice-gasoline", "lifetime_km") / life
-    mj = vp(registry, "car-lmpv", "ice-gasoline", "fuel_use") * (
-        1 - vp(registry, "car-lmpv", "ice-gasoline", "energy_improvement", "1/year")) ** (year - 2024)
-    lhv = registry.table("fuel-properties").get("MJ/L", fuel="gasoline", property="lhv_volume")
-    price = registry.table("energy-prices").where(carrier="pertalite", basis="retail").frame
+def _stated_life(registry, tmp_path, km=150_000, years=15):
+    """The registry with car-lmpv ice-gasoline's lifetime stated (as a study would) instead of derived."""
+    ov = tmp_path / "life.yaml"
+    ov.write_text("tables:\n  vehicle-parameters:\n"
+                  f"    - {{segment: car-lmpv, powertrain: ice-gasoline, parameter: lifetime_km, value: {km}, unit: km, "
+                  "source_id: est-ve-usage-lifetime}\n"
+                  f"    - {{segment: car-lmpv, powertrain: ice-gasoline, parameter: lifetime_years, value: {years}, "
+                  "unit: year, source_id: est-ve-usage-lifetime}\n")
+    return registry.with_overrides([ov])
+
+
+def test_tco_discounts_each_year_of_use_at_mid_year(registry, tmp_path):
+    """150,000 km over 15 years, falling 3 %/yr with age (the car class's decline): k_t = K 0.97^t / sum 0.97^s."""
+    reg = _stated_life(registry, tmp_path)
+    year, rate, life = 2030, 0.08, 15
+    df = tco("car-lmpv", year, registry=reg, powertrains=["ice-gasoline"], discount_rate=rate).iloc[0]
+    d = reg.table("fleet-parameters").get("1/year", parameter="km_decline_per_year", **{"class": "car"})
+    assert d == pytest.approx(0.03)
+    km = 150_000 * (1 - d) ** np.arange(life) / sum((1 - d) ** s for s in range(life))
+    assert km.sum() == pytest.approx(150_000)
+    mj = vp(reg, "car-lmpv", "ice-gasoline", "fuel_use") * (
+        1 - vp(reg, "car-lmpv", "ice-gasoline", "energy_improvement", "1/year")) ** (year - 2024)
+    lhv = reg.table("fuel-properties").get("MJ/L", fuel="gasoline", property="lhv_volume")
+    price = reg.table("energy-prices").where(carrier="pertalite", basis="retail").frame
     last = float(price.sort_values("year")["value"].iloc[-1])     # held after the last data year
-    disc = sum(1 / (1 + rate) ** (t + 0.5) for t in range(life))  # costs at mid-year
-    assert df["energy_rp"] == pytest.approx(mj / lhv * km_year * last * disc, rel=1e-9)
-    maint = registry.table("tco-parameters").get("IDR/km", parameter="maintenance_cost_ice", **{"class": "car"})
-    assert df["maintenance_rp"] == pytest.approx(maint * km_year * disc, rel=1e-9)
-    resid = registry.table("tco-parameters").get("1", parameter="residual_value", **{"class": "car"})
+    disc = 1 / (1 + rate) ** (np.arange(life) + 0.5)              # costs at mid-year
+    assert df["energy_rp"] == pytest.approx(mj / lhv * last * (km * disc).sum(), rel=1e-9)
+    maint = reg.table("tco-parameters").get("IDR/km", parameter="maintenance_cost_ice", **{"class": "car"})
+    assert df["maintenance_rp"] == pytest.approx(maint * (km * disc).sum(), rel=1e-9)
+    resid = reg.table("tco-parameters").get("1", parameter="residual_value", **{"class": "car"})
     assert df["residual_rp"] == pytest.approx(-resid * df["purchase_rp"] / (1 + rate) ** life, rel=1e-9)
     # levelised cost: NPV of cost over NPV of km
-    assert df["rp_per_km"] == pytest.approx(df["total_rp"] / (km_year * disc), rel=1e-9)
+    assert df["rp_per_km"] == pytest.approx(df["total_rp"] / (km * disc).sum(), rel=1e-9)
+
+
+def test_tco_spreads_the_engines_lifetime_km_over_the_years_in_use(registry):
+    """Without stated lifetimes, TCO's km add up to the engine's expected lifetime km (one activity definition)."""
+    from jalur.physics.activity import class_use
+    from jalur.policy.tco import km_by_year
+
+    df = tco("mc-scooter", 2030, registry=registry, powertrains=["ice-gasoline"]).iloc[0]
+    use = class_use(registry, "motorcycle")
+    k0 = vp(registry, "mc-scooter", "ice-gasoline", "annual_km") * use.km_scale
+    assert df["lifetime_km"] == pytest.approx(k0 * use.km_years, rel=1e-9)
+    km = km_by_year(df["lifetime_km"], use.mean_life, use.decline)
+    w = np.minimum(1.0, use.mean_life - np.arange(len(km)))
+    assert (km * w).sum() == pytest.approx(df["lifetime_km"], rel=1e-12)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -156,22 +185,25 @@ def _one_vehicle(segment, powertrain, year):
 
 
 def test_one_cohort_survives_on_the_weibull_curve_and_drives_less_with_age(registry):
+    """In use: the in-use Weibull capped by the registration retention; km: first-year km x scale x (1-d)^age."""
     fp = registry.table("fleet-parameters")
-    k = fp.get("1", parameter="weibull_shape", **{"class": "car"})
-    lam = fp.get("year", parameter="weibull_scale", **{"class": "car"})
-    d = fp.get("1/year", parameter="km_decline_per_year", **{"class": "car"})
+    get = lambda name, unit: fp.get(unit, parameter=name, **{"class": "car"})
+    ages = np.arange(0, 41)
+    weibull = lambda shape, scale: np.exp(-((ages / scale) ** shape))
+    surv = np.minimum(weibull(get("weibull_shape", "1"), get("weibull_scale", "year")),
+                      weibull(get("registration_weibull_shape", "1"), get("registration_weibull_scale", "year")))
+    d = get("km_decline_per_year", "1/year")
     ds = run("bau", registry=registry, sales=_one_vehicle("car-lmpv", "ice-gasoline", 2020), initial_stock="none")
     sel = (ds["segment"].values == "car-lmpv") & (ds["powertrain"].values == "ice-gasoline")
     stock = ds["stock"].values[sel][0]
-    ages = np.arange(0, 41)
-    surv = np.exp(-((ages / lam) ** k))
     np.testing.assert_allclose(stock[list(YEARS).index(2020):], surv, rtol=1e-12)
     assert stock[list(YEARS).index(2019)] == 0
-    all_ages = np.arange(80)
-    k0 = vp(registry, "car-lmpv", "ice-gasoline", "lifetime_km") / float(
-        (np.exp(-((all_ages / lam) ** k)) * (1 - d) ** all_ages).sum())
+    k0 = vp(registry, "car-lmpv", "ice-gasoline", "annual_km") * get("annual_km_scale", "1")
     vkm = ds["vkm"].values[sel][0][list(YEARS).index(2020):]
     np.testing.assert_allclose(vkm, k0 * (1 - d) ** ages * surv, rtol=1e-9)
+    reg = ds["stock_registered"].sel(vclass="car").values[list(YEARS).index(2020):]
+    np.testing.assert_allclose(reg, weibull(get("registration_weibull_shape", "1"),
+                                            get("registration_weibull_scale", "year")), rtol=1e-12)
 
 
 def test_registered_stock_turnover_by_hand():
@@ -282,7 +314,7 @@ def test_tco_battery_replacement_is_discounted_to_mid_life(registry):
     ds = lifecycle("car-lmpv", "bev", years=2025, regions="national", registry=registry)
     repl = float(ds["battery_replacements"].values.squeeze())
     assert repl > 0
-    life = vp(registry, "car-lmpv", "bev", "lifetime_years")
+    life = float(ds["lifetime_years"].values.squeeze())
     cost = registry.table("tco-parameters").get("IDR/kWh", parameter="battery_cost", **{"class": "all"})
     want = repl * vp(registry, "car-lmpv", "bev", "battery_capacity") * cost / (1 + rate) ** (life / 2)
     assert df["battery_rp"] == pytest.approx(want, rel=1e-9)

@@ -38,7 +38,8 @@ def years(ds):
 
 #: IAMC variable -> (the run's array, how to reduce it, the IAMC unit). The unit is pinned here.
 SOURCES = {
-    "Stock|Road": ("stock", lambda a: a.sum("case"), "million vehicles"),
+    "Stock|Road|In Use": ("stock", lambda a: a.sum("case"), "million vehicles"),
+    "Stock|Road|Registered": ("stock_registered", lambda a: a.sum("vclass"), "million vehicles"),
     "Sales|Road": ("sales", lambda a: a.sum("case"), "million vehicles/yr"),
     "Energy Service|Road|Vehicle-km": ("vkm", lambda a: a.sum("case"), "billion vkm/yr"),
     "Fuel Volume|Road|Gasoline|Fossil": ("fuel_volume", lambda a: a.sel(liquid="gasoline"), "million kL/yr"),
@@ -79,15 +80,17 @@ def test_children_add_up_to_parents(nze):
     n = nat(iamc)
     ys = years(ds)
     v = lambda name: n.loc[name, ys].to_numpy(float)
-    classes = [x.split("|")[2] for x in n.index if x.startswith("Stock|Road|") and x.count("|") == 2
-               and "Registered" not in x]
+    classes = [x.split("|")[3] for x in n.index if x.startswith("Stock|Road|In Use|") and x.count("|") == 3]
     assert set(classes) == {"Motorcycle", "Car", "Bus", "Truck"}
-    for kind in ("Stock", "Sales"):
-        np.testing.assert_allclose(sum(v(f"{kind}|Road|{c}") for c in classes), v(f"{kind}|Road"), rtol=1e-12)
+    for kind in ("Stock|Road|In Use", "Sales|Road"):
+        np.testing.assert_allclose(sum(v(f"{kind}|{c}") for c in classes), v(kind), rtol=1e-12)
         for c in classes:
-            kids = [x for x in n.index if x.startswith(f"{kind}|Road|{c}|") and "Registered" not in x]
+            kids = [x for x in n.index if x.startswith(f"{kind}|{c}|")]
             assert kids, (kind, c)
-            np.testing.assert_allclose(sum(v(k) for k in kids), v(f"{kind}|Road|{c}"), rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(sum(v(k) for k in kids), v(f"{kind}|{c}"), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(sum(v(f"Stock|Road|Registered|{c}") for c in classes), v("Stock|Road|Registered"),
+                               rtol=1e-12)
+    assert (v("Stock|Road|Registered") >= v("Stock|Road|In Use")).all()     # in use is part of the registered
     carriers = [x for x in n.index if x.startswith("Final Energy|Road|")]
     assert len(carriers) == 8
     np.testing.assert_allclose(sum(v(c) for c in carriers), v("Final Energy|Road"), rtol=1e-12)
@@ -95,14 +98,14 @@ def test_children_add_up_to_parents(nze):
     np.testing.assert_allclose(sum(v(c) for c in chems), v("Supply|Battery"), rtol=1e-12)
     # grid regions add up to the country
     reg = iamc[iamc["region"] != "Indonesia"]
-    for var in ("Stock|Road", "Electricity|Road"):
+    for var in ("Stock|Road|In Use", "Electricity|Road"):
         parts = reg[reg["variable"] == var][ys].to_numpy(float)
         assert len(parts) == 6
         np.testing.assert_allclose(parts.sum(axis=0), v(var), rtol=1e-9)
     for r, sub in reg.groupby("region"):
         s = sub.set_index("variable")
-        np.testing.assert_allclose(sum(s.loc[f"Stock|Road|{c}", ys].to_numpy(float) for c in classes),
-                                   s.loc["Stock|Road", ys].to_numpy(float), rtol=1e-12)
+        np.testing.assert_allclose(sum(s.loc[f"Stock|Road|In Use|{c}", ys].to_numpy(float) for c in classes),
+                                   s.loc["Stock|Road|In Use", ys].to_numpy(float), rtol=1e-12)
 
 
 def test_fuel_volumes_times_heating_value_are_final_energy(nze, registry):

@@ -42,8 +42,9 @@ def run_cmd(
             write_run(ds, out_dir, registry=reg, calibration=cal)
             prog.advance(task)
     render(summary(to_iamc(ds)), fmt, title=f"jalur run {ds.attrs['scenario']}: {ds.attrs['scenario_title']}",
-           caption=f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia, active fleet; "
-                   "GHG in CO2e (IPCC AR6 GWP100)")
+           caption=f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia; GHG in CO2e "
+                   "(IPCC AR6 GWP100). Registered = what BPS and Korlantas count, incl. vehicles no longer used; "
+                   "In Use = the vehicles that drive and burn fuel (energy and emissions are theirs)")
     if out_dir is not None:
         err.print(f"outputs written to {out_dir}")
 
@@ -130,19 +131,25 @@ def scenario_new(
 
 
 def calibrate_cmd(
-    detail: bool = typer.Option(False, "--detail", help="Every class and year, not only the summary."),
+    detail: bool = typer.Option(False, "--detail", help="Every observation, not only the summary."),
     fmt: Format = FormatOpt, override: Overrides = OverrideOpt,
 ) -> None:
-    """The fleet model against history: registered stock (BPS), active stock, EV stock; error per class and year."""
-    from jalur.pathways.calibration import calibration_report, calibration_summary
+    """The fleet model against history: BPS registrations, vehicles in use, road fuel, FAME and EV stock.
+
+    Each observation has a role: fit (the fit of fleet-parameters used it), hold-out (left out, a check),
+    outlier (pandemic years), estimate (a jalur estimate, not fitted) or check. Refit with
+    `python -m jalur.pathways.fit`.
+    """
+    from jalur.pathways.calibration import HOLD_OUT, OUTLIERS, calibration_report, calibration_summary
 
     df = calibration_report(overrides=override)
     if detail:
-        render(df.drop(columns=["note"]) if fmt == Format.table else df, fmt, title="Calibration (history 2011-2024)")
+        render(df.drop(columns=["note"]) if fmt == Format.table else df, fmt, title="Calibration (history 2011-2025)")
     else:
-        render(calibration_summary(df), fmt, title="Calibration: RMS error by quantity and class [%]",
-               caption="registered-stock: Weibull fit to BPS; active-stock: in-use fleet vs BPS registrations "
-                       "(gap = vehicles still registered but no longer used); ev-stock: vs registered EV stock")
+        render(calibration_summary(df), fmt, title="Calibration: error against history [%]",
+               caption=f"fit: rows the fit used (RMS and largest error); hold-out: road fuel {HOLD_OUT} left out; "
+                       f"outlier: pandemic years {OUTLIERS}; registered stock: BPS (2015-2022 rows on their older "
+                       "basis); in-use stock: renewed registrations 2022; road fuel: national sales x road share")
 
 
 def register(app: typer.Typer) -> None:

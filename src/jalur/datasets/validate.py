@@ -19,7 +19,7 @@ from jalur.units import conversion_factor
 
 NUMERIC_COLUMNS = ("value", "unit", "low", "high")
 SOURCE_COLUMNS = ("id", "citation", "url", "year", "accessed", "type", "derivation")
-SOURCE_TYPES = ("regulation", "statistics", "report", "paper", "dataset", "news", "estimate", "user")
+SOURCE_TYPES = ("regulation", "statistics", "report", "paper", "dataset", "news", "estimate", "fit", "user")
 MAX_REPORTED_PROBLEMS = 25
 
 

@@ -1,15 +1,15 @@
 """Activity: km driven by a vehicle at each age, and the share of its lifetime km in each year of use.
 
-One definition for the fleet and the vehicle engine: a vehicle of age *a* is still on the road with probability
-:math:`S(a)` (the class's survival curve) and drives :math:`k_0 (1-d)^a` km a year while it is.
+One definition for the fleet, the vehicle engine and the cost of ownership: a vehicle of age *a* is still in use
+with probability :math:`S(a)` (its class's in-use survival) and drives :math:`k_0 (1-d)^a` km a year while it is,
+:math:`k_0` being the km of its first year (:mod:`jalur.physics.activity` reads them from the data).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from jalur.datasets import Registry, memoize
-from jalur.fleet.survival import AGES, weibull_survival
+from jalur.fleet.survival import AGES
 
 
 def km_by_age(decline, ages=AGES):
@@ -56,26 +56,15 @@ def lifetime_km_weights(survival, decline) -> np.ndarray:
     return w / w.sum(axis=-1, keepdims=True)
 
 
-def first_year_km(lifetime_km, survival, decline):
-    """Km in the first year [km/year] that gives a new vehicle its expected lifetime km.
+def expected_km(survival, decline) -> float:
+    """Expected km of a new vehicle over its life per km of its first year [year]: :math:`\\sum_a S(a)(1-d)^a`.
 
-    Notes
-    -----
-    :math:`k_0 = K / \\sum_a S(a)(1-d)^a`, so that :math:`\\sum_a k_0 (1-d)^a S(a) = K`.
+    Times the km of the first year, it is the expected lifetime km of a vehicle sold.
 
     Examples
     --------
-    >>> float(first_year_km(150_000, np.array([1.0, 1.0, 0.5]), 0.0))
-    60000.0
+    >>> expected_km(np.array([1.0, 1.0, 0.5]), 0.0)
+    2.5
     """
     s = np.asarray(survival, dtype=float)
-    return np.asarray(lifetime_km, dtype=float) / float((s * km_by_age(decline, np.arange(s.shape[-1]))).sum())
-
-
-@memoize
-def class_use(reg: Registry, vclass: str) -> tuple[np.ndarray, float]:
-    """The survival curve by age (``fleet-parameters`` Weibull) and the km decline [1/year] of a class."""
-    fp = reg.table("fleet-parameters")
-    get = lambda name, unit: fp.get(unit, parameter=name, **{"class": vclass})
-    surv = weibull_survival(AGES, get("weibull_shape", "1"), get("weibull_scale", "year"))
-    return surv, get("km_decline_per_year", "1/year")
+    return float((s * km_by_age(decline, np.arange(s.shape[-1]))).sum())

@@ -11,7 +11,8 @@ import numpy as np
 from jalur.fleet.survival import MAX_AGE
 
 
-def cohort_factors(surv: np.ndarray, years: np.ndarray, vintages: np.ndarray, scrap: np.ndarray | None = None):
+def cohort_factors(surv: np.ndarray, years: np.ndarray, vintages: np.ndarray, scrap: np.ndarray | None = None,
+                   counted: np.ndarray | None = None):
     """Share of each vintage still in the fleet at the end of each year, (V, Y).
 
     Parameters
@@ -22,25 +23,30 @@ def cohort_factors(surv: np.ndarray, years: np.ndarray, vintages: np.ndarray, sc
         Calendar years and vintages (the first calendar year is the reference).
     scrap : numpy.ndarray [1/year], shape (Y, A), optional
         Extra yearly removal rate by year and age (a scrappage programme).
+    counted : numpy.ndarray [1], optional
+        The curve by which older vintages were counted at the reference (default *surv*): with the
+        registration retention, older vintages counted as registered give their in-use share.
 
     Returns
     -------
     numpy.ndarray [1]
         For vintages sold in or after the first year, relative to the number sold; for older vintages, relative
-        to the number left at the end of the first year: :math:`S(y - v) / S(\\max(y_0 - v, 0))`.
+        to the number counted at the end of the first year: :math:`S(y - v) / C(\\max(y_0 - v, 0))`.
 
     Examples
     --------
     >>> F = cohort_factors(np.array([1.0, 0.5, 0.25]), np.array([2010, 2011]), np.array([2009, 2010, 2011]))
     >>> F.tolist()
     [[1.0, 0.5], [1.0, 0.5], [0.0, 1.0]]
+    >>> cohort_factors(np.array([1.0, 0.5]), np.array([2010]), np.array([2009]), counted=np.array([1.0, 1.0])).tolist()
+    [[0.5]]
     """
     age = years[None, :] - vintages[:, None]                                       # (V, Y)
     ref = np.maximum(years[0] - vintages, 0)[:, None]                               # age at the reference
     A = len(surv)
     valid = (age >= 0) & (age < A)
     ag = np.clip(age, 0, A - 1)
-    at_ref = surv[np.clip(ref, 0, A - 1)]
+    at_ref = (surv if counted is None else counted)[np.clip(ref, 0, A - 1)]
     base = np.where(valid, surv[ag] / np.where(at_ref > 0, at_ref, 1.0), 0.0)
     if scrap is not None and scrap.any():
         yrs = np.arange(len(years))[None, :].repeat(len(vintages), axis=0)

@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 from jalur.charts import series_figure
+from jalur.pathways.context import HIST_END
 from jalur.pathways.variables import Row, rows, run_labels, variables
 
 
@@ -35,7 +36,7 @@ def charts(ds: xr.Dataset) -> dict[str, Any]:
     nat = _national(ds)
     get = lambda v: nat[v].values if v in nat else np.zeros(len(years))
     figs = {"stock_by_powertrain": series_figure(
-        years, _by(ds, "Stock|Road|{class}|{powertrain}", "powertrain"),
+        years, _by(ds, "Stock|Road|In Use|{class}|{powertrain}", "powertrain"),
         f"{name}: road vehicle stock by powertrain / armada per penggerak", "million vehicles")}
     labels = run_labels(ds)["classes"]
     for k, info in labels.items():
@@ -50,8 +51,9 @@ def charts(ds: xr.Dataset) -> dict[str, Any]:
     figs["energy_by_carrier"] = series_figure(years, _by(ds, "Final Energy|Road|{carrier}", "carrier"),
                                               f"{name}: road final energy by carrier / energi final", "PJ/yr")
     tail = get("Emissions|CO2|Road|Tailpipe")
-    base = tail[years.index(2024)] if 2024 in years else tail[0]
-    nz = np.where(np.array(years) >= 2024, base * np.clip((2060 - np.array(years)) / (2060 - 2024), 0, 1), np.nan)
+    base = tail[years.index(HIST_END)] if HIST_END in years else tail[0]
+    nz = np.where(np.array(years) >= HIST_END, base * np.clip((2060 - np.array(years)) / (2060 - HIST_END), 0, 1),
+                  np.nan)
     figs["emissions"] = series_figure(
         years, {"Tailpipe CO2": tail, "Well-to-wheel GHG": get("Emissions|GHG|Road|Well-to-Wheel"),
                 "Life-cycle GHG": get("Emissions|GHG|Road|Life Cycle"), "Straight line to net zero 2060": nz},

@@ -1,5 +1,5 @@
 """What every scenario run shares: the cases of the fleet, the calendar and vintage axes, and the history
-(sales, registered stock, the survival curves and the fleet at the start), computed once per registry.
+(sales, registration and use curves, the fleet at the start), computed once per registry.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ import pandas as pd
 from jalur.catalog import Catalog, catalog
 from jalur.datasets import Registry, Table, memoize
 from jalur.errors import InputError
-from jalur.fleet.activity import class_use
-from jalur.fleet.cohorts import cohort_factors, growth_for_mean_age, initial_cohorts, steady_profile
-from jalur.fleet.survival import AGES, MAX_AGE, SurvivalFit, fit_survival
+from jalur.fleet.cohorts import steady_profile
+from jalur.fleet.survival import MAX_AGE
+from jalur.physics.activity import ClassUse, class_use, fleet_parameter
 from jalur.physics.series import interpolate
 from jalur.vehicle.cases import valid_combinations
 
 YEARS = np.arange(2010, 2061)
 #: Last year of history: sales, blends and pathways come from the data up to it; levers act afterwards.
-HIST_END = 2024
+HIST_END = 2025
 VINTAGES = np.arange(YEARS[0] - MAX_AGE + 1, YEARS[-1] + 1)
 #: Index of the first calendar year's vintage in :data:`VINTAGES`.
 FIRST = int(YEARS[0] - VINTAGES[0])
@@ -31,16 +31,14 @@ HIST_YEARS = YEARS[YEARS <= HIST_END]
 
 @dataclass(frozen=True)
 class History:
-    """The history of one vehicle class, and the fleet it leaves at the start of the projection."""
+    """The history of one vehicle class and how its vehicles are registered and used."""
 
     sales: np.ndarray                 # vehicle/year, HIST_YEARS
-    registered: np.ndarray            # vehicle, BPS registrations, HIST_YEARS
-    registered_fit: SurvivalFit       # survival of registrations fitted to BPS
-    survival: np.ndarray              # active fleet, by age (fleet-parameters Weibull)
-    km_decline: float                 # 1/year
-    initial_growth: float             # 1/year, sales growth before 2010 giving the initial mean age
+    use: ClassUse                     # registration retention, in-use survival, km decline and scale
+    initial_registered: float         # vehicle, end of the first year, on the current BPS basis
+    initial_growth: float             # 1/year, sales growth before the first year (age profile)
     saturation: float                 # vehicle/person, registration basis
-    max_step: float                   # 1/year
+    adjustment: float                 # 1/year, partial adjustment of projected sales
 
 
 @dataclass(frozen=True)
@@ -90,35 +88,21 @@ def series(t: Table, unit: str, years: np.ndarray, **where: Any) -> np.ndarray:
     return interpolate(ys[order], sub.values(unit)[order], years)
 
 
-def fleet_parameter(reg: Registry, name: str, vclass: str, unit: str) -> float:
-    return reg.table("fleet-parameters").get(unit, parameter=name, **{"class": vclass})
+def start_profile(h: History) -> np.ndarray:
+    """Registered vehicles by age at the end of the first year [vehicle] (ages 0..A-1).
 
-
-def active_start(h: History, survival: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The end-2010 active fleet by age, and the active stock of the history years it and the sales give.
-
-    The end-2010 active fleet is BPS's registered stock scaled by the ratio of active to registered survival
-    over the steady-growth age profile of the class's initial mean age.
+    A steady-growth profile on the registration retention: sales grew at ``initial_sales_growth`` a year before.
     """
-    w = (1 + h.initial_growth) ** (-AGES.astype(float))
-    reg_curve = h.registered_fit.curve(AGES)
-    active0 = h.registered[0] * float((w * survival).sum() / (w * reg_curve).sum())
-    profile = active0 * steady_profile(survival, h.initial_growth)
-    n0 = initial_cohorts(profile, YEARS, VINTAGES)
-    n0[FIRST + 1: FIRST + len(h.sales)] = h.sales[1:]
-    stock = (n0[:, None] * cohort_factors(survival, YEARS, VINTAGES)).sum(axis=0)[: len(h.sales)]
-    return profile, stock
+    return h.initial_registered * steady_profile(h.use.retention, h.initial_growth)
 
 
 def _history(reg: Registry, k: str) -> History:
     sales = series(reg.table("vehicle-sales"), "vehicle/year", HIST_YEARS, **{"class": k})
-    stock = series(reg.table("vehicle-population"), "vehicles", HIST_YEARS, **{"class": k})
-    fit = fit_survival(HIST_YEARS, sales, stock, bounds=((1.5, 6.0), (8.0, 80.0)), growth=0.05, max_age=MAX_AGE)
-    surv, decline = class_use(reg, k)
-    return History(sales, stock, fit, surv, decline,
-                   growth_for_mean_age(surv, fleet_parameter(reg, "initial_mean_age", k, "year")),
+    use = class_use(reg, k)
+    return History(sales, use, fleet_parameter(reg, "initial_registered_stock", k, "vehicles"),
+                   fleet_parameter(reg, "initial_sales_growth", k, "1/year"),
                    fleet_parameter(reg, "ownership_saturation", k, "1"),
-                   fleet_parameter(reg, "max_sales_change", k, "1/year"))
+                   fleet_parameter(reg, "sales_adjustment", k, "1/year"))
 
 
 @memoize

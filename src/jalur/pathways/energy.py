@@ -50,7 +50,7 @@ def routes(ctx: FleetContext, hydrogen: str) -> list[str]:
 @memoize
 def factors(reg: Registry, luc: str, fame_pathway: str, feedstock: tuple, hydrogen: str, samples: int,
             seed: int | None) -> xr.Dataset:
-    """Per-MJ factors of each case by carrier and stage: history pathways up to 2024, the levers' after."""
+    """Per-MJ factors of each case by carrier and stage: history pathways up to 2025, the levers' after."""
     from jalur.pathways.context import context
 
     ctx = context(reg)

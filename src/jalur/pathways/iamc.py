@@ -12,7 +12,7 @@ import xarray as xr
 
 from jalur.pathways.variables import rows, run_labels, summary_names
 
-SUMMARY_YEARS = (2024, 2030, 2040, 2050, 2060)
+SUMMARY_YEARS = (2025, 2030, 2040, 2050, 2060)
 
 
 def to_iamc(ds: xr.Dataset) -> pd.DataFrame:

@@ -72,7 +72,7 @@ def step_map(levers: dict[int, float], default: np.ndarray) -> np.ndarray:
 
 def factor_choices(luc: str, fame_pathway: str, feedstock: tuple[tuple[str, float], ...]
                    ) -> tuple[FactorChoices, FactorChoices]:
-    """Per-MJ factor choices of history (data pathways) and of the scenario (from 2025 on).
+    """Per-MJ factor choices of history (data pathways) and of the scenario (from 2026 on).
 
     *feedstock* is the ``ethanol_feedstock`` lever as (feedstock, %) pairs.
     """

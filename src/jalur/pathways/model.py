@@ -1,11 +1,11 @@
 """Fleet projection of a scenario, 2010-2060: a run is a chain of named stages, each a function of labelled arrays.
 
-1. **sales** (:func:`~jalur.pathways.turnover.class_sales`) — history (GAIKINDO, AISI) to 2024; then the active
-   stock a Gompertz ownership curve asks for, less the survivors, or exogenous totals;
+1. **sales** (:func:`~jalur.pathways.turnover.class_sales`) — history (GAIKINDO, AISI) to 2025; then sales that
+   move the in-use stock toward a Gompertz ownership curve (partial adjustment), or exogenous totals;
 2. **mix** (:func:`~jalur.pathways.turnover.case_sales`) — segment and powertrain shares of new sales: history,
    then targets (linear or S-curve), a logit choice on cost, phase-outs (:mod:`jalur.pathways.mix`);
-3. **stock** (:func:`~jalur.pathways.turnover.stock`) — vintages surviving on the class's active-fleet curve,
-   with scrappage; the registered stock (what BPS counts) from the registration curve fitted to BPS;
+3. **stock** (:func:`~jalur.pathways.turnover.stock`) — one set of cohorts (vintages): registered on the class's
+   registration retention (what BPS and Korlantas count), in use on its in-use survival, with scrappage;
 4. **activity** (:func:`~jalur.pathways.turnover.activity`) — km per vehicle by age (:mod:`jalur.fleet.activity`);
 5. **energy** (:func:`~jalur.pathways.energy.energy`) — each vintage's energy intensity, each year's blends;
 6. **emissions** (:func:`~jalur.pathways.energy.emissions`) — :mod:`jalur.physics`, stage by stage;
@@ -34,7 +34,8 @@ from jalur.pathways.energy import emissions, energy, factors, inputs
 from jalur.pathways.levers import check_scenario, share_tables
 from jalur.pathways.scenario import Scenario, load_scenario
 from jalur.pathways.turnover import (
-    activity, case_sales, class_fleet, class_sales, describe_cases, exogenous_sales, registered_stock, stock,
+    activity, case_sales, class_fleet, class_sales, cohorts, describe_cases, exogenous_sales, registered_stock,
+    stock,
 )
 from jalur.pathways.upstream import batteries, biofuel_feedstocks, electricity, generation, oil
 from jalur.physics.blends import lhv_volume
@@ -57,7 +58,7 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
         Exogenous new sales [vehicle/year] replacing the modelled ones for every year: index
         (segment, powertrain), columns the years 2010-2060 (missing rows or years are zero).
     initial_stock : str
-        ``data`` (the 2010 fleet from BPS and the survival curves) or ``none`` (start from an empty fleet:
+        ``data`` (the end-2010 registered fleet of ``fleet-parameters`` and its age profile) or ``none`` (start from an empty fleet:
         with *sales*, e.g. a one-vehicle fleet).
     compact : bool
         Return only national yearly totals as a dict of arrays (the ``compact`` variables of
@@ -83,15 +84,17 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     new = case_sales(ctx, sc, by_class) if sales is None else exogenous_sales(ctx, sales)   # 2. mix
     if sales is not None:
         by_class = ctx.by_class(new)
-    fleet = stock(ctx, new, fleets, initial_stock)                                          # 3. stock
-    km = activity(ctx, lv, fleets, vi["lifetime_km"])                                       # 4. activity
+    n = cohorts(ctx, new, fleets, initial_stock)
+    fleet = stock(ctx, n, fleets)                                                           # 3. stock
+    km = activity(ctx, lv, vi["annual_km"])                                                 # 4. activity
     e = energy(ctx, lv, fleet, km, vi)                                                      # 5. energy
     g = emissions(ctx, lv, e, new, vi, samples, seed)                                       # 6. emissions
     f = factors(reg, lv.luc, lv.fame_pathway, tuple(sorted(lv.ethanol_feedstock.items())), lv.hydrogen, samples, seed)
     final = final_energy(ctx, e)
     up = xr.merge([biofuel_feedstocks(reg, lv, final), batteries(ctx, new, vi), electricity(ctx, e, f),  # 7. upstream
                    oil(ctx, lv, e, fleet, km, vi, final)])
-    ds = assemble(ctx, sc, by_class, new, fleet, e, g, final, up, ownership, compact=compact)
+    ds = assemble(ctx, sc, by_class, new, fleet, e, g, final, up, ownership, compact=compact,
+                  registered=None if compact else registered_stock(ctx, n, fleets))
     ds = ds.squeeze("sample", drop=True) if not samples else ds
     if compact:
         from jalur.pathways.variables import compact_totals
@@ -140,7 +143,7 @@ def _regional(ctx: FleetContext, fleet: xr.DataArray) -> xr.DataArray:
 
 
 def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final, up, ownership,
-             compact: bool = False) -> xr.Dataset:
+             compact: bool = False, registered: xr.DataArray | None = None) -> xr.Dataset:
     """The run's Dataset: the stages' arrays, national aggregates and the provenance attributes.
 
     *compact* leaves out what only the full outputs need (stock by vintage, registered and regional stock).
@@ -153,7 +156,7 @@ def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final,
                           dims=("sample", "liquid", "year"), coords={"liquid": liquids, "year": YEARS})
     data = {
         "sales": new, "class_sales": by_class, "stock": fleet.sum("vintage").assign_attrs(units="vehicles",
-                                                                                             long_name="active stock"),
+                                                                                             long_name="in-use stock"),
         "vkm": e["vkm"], "fuel_use": e["fuel_use"], "electricity_use": e["electricity_use"], "final_energy": final,
         "fuel_volume": volume.assign_attrs(units="kL/year"),
         "emissions_case": g["emissions"].transpose(..., "case", "stage", "year").assign_attrs(
@@ -162,7 +165,7 @@ def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final,
         "generation": generation(reg, sc.levers.power_scenario), **_stage_totals(ctx, g["emissions"]),
     }
     if not compact:
-        data |= {"stock_vintage": fleet, "stock_registered": registered_stock(ctx, by_class),
+        data |= {"stock_vintage": fleet, "stock_registered": registered,
                  "stock_region": _regional(ctx, fleet)}
     data |= dict(up.data_vars)
     if compact:  # national totals of what the compact output publishes, summed before they meet

@@ -14,7 +14,7 @@ A scenario::
           targets: {bev: {2030: 20, 2040: 60}, hev: {2030: 15}}   # % of the class's new sales
           residual: ice-gasoline      # takes what the targets leave
       ice_phaseout: {motorcycle: 2040}
-      biodiesel_blend: {2025: 40, 2030: 50}                     # % by volume, from that year on
+      biodiesel_blend: {2030: 50}                               # % by volume, from that year on
       ethanol_blend: {2027: 10}
       ...
 
@@ -37,8 +37,8 @@ from jalur.io.text import read_user_text
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 YEARS = (2010, 2060)
-#: Levers act from this year on; 2010-2024 is history and comes from the data.
-FIRST_LEVER_YEAR = 2025
+#: Levers act from this year on; 2010-2025 is history and comes from the data (``pathways.context.HIST_END``).
+FIRST_LEVER_YEAR = 2026
 
 
 class ScenarioError(JalurError, ValueError):
@@ -53,8 +53,9 @@ YearMap = dict[int, float]
 def _check_years(v: dict[int, float], what: str, lo: float = 0.0, hi: float = 100.0) -> dict[int, float]:
     for y, x in v.items():
         if not (FIRST_LEVER_YEAR <= int(y) <= YEARS[1]):
-            raise ValueError(f"year {y} outside {FIRST_LEVER_YEAR}..{YEARS[1]} (levers act from {FIRST_LEVER_YEAR}; "
-                             f"{YEARS[0]}-{FIRST_LEVER_YEAR - 1} is history and comes from the data)")
+            raise ValueError(f"year {y} outside {FIRST_LEVER_YEAR}..{YEARS[1]} (levers act from {FIRST_LEVER_YEAR}: "
+                             f"{YEARS[0]}-{FIRST_LEVER_YEAR - 1} is history and comes from the data, i.e. BPS "
+                             "registrations, AISI/GAIKINDO sales and the blend mandates in force)")
         if not (lo <= float(x) <= hi):
             raise ValueError(f"{what} {x} for {y} outside {lo:g}..{hi:g}")
     return {int(y): float(x) for y, x in sorted(v.items())}

@@ -10,50 +10,70 @@ import pandas as pd
 import xarray as xr
 
 from jalur.errors import InputError
-from jalur.fleet.activity import first_year_km, km_by_age
+from jalur.fleet.activity import km_by_age
 from jalur.fleet.cohorts import cohort_factors, initial_cohorts, stock_by_vintage
-from jalur.fleet.ownership import fit_gompertz
+from jalur.fleet.ownership import join_gompertz
 from jalur.fleet.sales import sales_for_stock
-from jalur.fleet.survival import AGES, MAX_AGE, curve, simulate_stock
-from jalur.pathways.context import FIRST, HIST_END, VINTAGES, YEARS, FleetContext, active_start
+from jalur.fleet.survival import AGES, MAX_AGE, curve
+from jalur.pathways.context import FIRST, HIST_END, VINTAGES, YEARS, FleetContext, start_profile
 from jalur.pathways.levers import income_and_population, share_tables
 from jalur.pathways.mix import powertrain_shares
 from jalur.pathways.scenario import Levers, Scenario
+from jalur.physics.activity import in_use_curve
+
+#: History years whose ownership trend the projection continues (the slope of the ownership curve at the join).
+OWNERSHIP_WINDOW = 8
 
 
 @dataclass(frozen=True)
 class ClassFleet:
-    """The active-fleet curves of one class under a scenario."""
+    """The cohorts of one class under a scenario: one set of vintages, registered and in use."""
 
-    survival: np.ndarray          # by age [1]
-    factors: np.ndarray           # cohort factors (vintage, year) [1], with scrappage
-    start: np.ndarray             # fleet at the end of the first year by vintage [vehicle]
-    active_history: np.ndarray    # active stock in the history years [vehicle]
+    survival: np.ndarray          # in use, by age [1]
+    use_factors: np.ndarray       # share of each vintage in use (vintage, year) [1], with scrappage
+    registered_factors: np.ndarray  # share of each vintage still registered (vintage, year) [1]
+    start: np.ndarray             # registered fleet at the end of the first year by vintage [vehicle]
+    in_use_history: np.ndarray    # in-use stock in the history years [vehicle]
+    registered_history: np.ndarray  # registered stock in the history years [vehicle]
 
 
 def class_fleet(ctx: FleetContext, lv: Levers, k: str) -> ClassFleet:
-    """Survival (the data's, or the scenario's ``survival`` lever) with scrappage, and the starting fleet."""
+    """The cohorts of a class: in-use survival (the data's, or the scenario's ``survival`` lever, never above the
+    registration retention) with scrappage, registration retention, and the starting fleet."""
     h = ctx.history[k]
-    surv = curve(lv.survival[k].model, **lv.survival[k].parameters()) if k in lv.survival else h.survival
-    profile, active_hist = active_start(h, surv)
+    retention = h.use.retention
+    surv = (in_use_curve(curve(lv.survival[k].model, **lv.survival[k].parameters()), retention) if k in lv.survival
+            else h.use.survival)
     scrap = np.zeros((len(YEARS), MAX_AGE))
     if k in lv.scrappage:
         s = lv.scrappage[k]
         scrap[np.ix_((YEARS >= s.start) & (YEARS <= s.end), AGES >= s.min_age)] = s.rate / 100.0
-    return ClassFleet(surv, cohort_factors(surv, YEARS, VINTAGES, scrap), initial_cohorts(profile, YEARS, VINTAGES),
-                      active_hist)
+    use_f = cohort_factors(surv, YEARS, VINTAGES, scrap, counted=retention)
+    reg_f = cohort_factors(retention, YEARS, VINTAGES, scrap)
+    n = initial_cohorts(start_profile(h), YEARS, VINTAGES)
+    hist = n.copy()
+    hist[FIRST + 1: FIRST + len(h.sales)] = h.sales[1:]
+    n_hist = len(h.sales)
+    return ClassFleet(surv, use_f, reg_f, n, (hist @ use_f)[:n_hist], (hist @ reg_f)[:n_hist])
 
 
 def _ownership_target(ctx: FleetContext, k: str, cf: ClassFleet, income: np.ndarray, pop: np.ndarray):
-    """Active stock the Gompertz ownership curve asks for [vehicle], by year, and a record of the fit."""
+    """In-use stock the Gompertz ownership curve asks for [vehicle], by year, and a record of the fit.
+
+    The curve joins the in-use vehicles per person of the history (:func:`jalur.fleet.ownership.join_gompertz`):
+    through the last history year, rising with income as ownership rose over the last :data:`OWNERSHIP_WINDOW` years
+    of history, then bending toward saturation; the saturation in the data is on the registration basis (vehicles per person
+    registered), brought to the in-use basis by the in-use share of registrations in the last history year.
+    """
     h = ctx.history[k]
     n = len(h.sales)
-    own = cf.active_history / pop[:n]
+    own = cf.in_use_history / pop[:n]
+    share = cf.in_use_history[-1] / cf.registered_history[-1]
+    weights = (np.arange(n) >= n - OWNERSHIP_WINDOW).astype(float)
     try:
-        # the saturation in the data is on the registration basis (BPS): scale it to the active fleet
-        fit = fit_gompertz(income[:n], own, h.saturation * cf.active_history[-1] / h.registered[-1])
-        anchor = cf.active_history[-1] / (fit(income[n - 1]) * pop[n - 1])
-        return fit(income) * pop * anchor, {"model": "gompertz", **vars(fit), "anchor": anchor}
+        fit = join_gompertz(income[:n], own, h.saturation * share, weights=weights)
+        anchor = cf.in_use_history[-1] / (fit(income[n - 1]) * pop[n - 1])
+        return fit(income) * pop * anchor, {"model": "gompertz", **vars(fit), "anchor": anchor, "in_use_share": share}
     except ValueError as exc:  # ownership did not rise with income in the history (e.g. buses): hold per person
         return own[-1] * pop, {"model": "constant-per-person", "reason": str(exc), "per_person": float(own[-1])}
 
@@ -63,7 +83,8 @@ def class_sales(ctx: FleetContext, lv: Levers, fleets: dict[str, ClassFleet]) ->
 
     Returns
     -------
-    (sales, ownership) : xarray.DataArray (vclass, year), dict of the ownership fits
+    (sales, ownership) : xarray.DataArray (vclass, year), dict of the ownership fits and how far the in-use
+    stock stays from the ownership curve (partial adjustment, :func:`jalur.fleet.sales.sales_for_stock`)
     """
     income, pop = income_and_population(ctx.reg, lv)
     out, ownership = [], {}
@@ -80,9 +101,12 @@ def class_sales(ctx: FleetContext, lv: Levers, fleets: dict[str, ClassFleet]) ->
             target, ownership[k] = _ownership_target(ctx, k, fleets[k], income, pop)
             cohorts = fleets[k].start.copy()
             cohorts[FIRST + 1: FIRST + len(hist)] = hist[1:]
-            new, _ = sales_for_stock(target, cohorts, fleets[k].factors, FIRST, len(hist), hist[-1],
-                                     ctx.history[k].max_step)
+            new, filled = sales_for_stock(target, cohorts, fleets[k].use_factors, FIRST, len(hist), hist[-1],
+                                          ctx.history[k].adjustment)
             ks[fut] = new[fut]
+            gap = (filled @ fleets[k].use_factors)[fut] / target[fut] - 1
+            ownership[k] |= {"adjustment": ctx.history[k].adjustment, "largest_gap_pct": float(100 * np.abs(gap).max()),
+                             "largest_gap_year": int(YEARS[fut][np.argmax(np.abs(gap))])}
         out.append(ks)
     return xr.DataArray(np.array(out), dims=("vclass", "year"), coords={"vclass": list(ctx.classes), "year": YEARS},
                         attrs={"units": "vehicle/year"}), ownership
@@ -149,50 +173,56 @@ def exogenous_sales(ctx: FleetContext, sales: pd.DataFrame) -> xr.DataArray:
     return _case_array(ctx, given.to_numpy(float), "vehicle/year")
 
 
-def stock(ctx: FleetContext, sales: xr.DataArray, fleets: dict[str, ClassFleet], initial: str) -> xr.DataArray:
-    """Stage 3 — the active stock by case and vintage [vehicle]: survivors of the starting fleet and of each year's sales.
-
-    With ``initial='none'`` the fleet starts empty (e.g. a fleet of one vehicle given as sales).
-    """
+def cohorts(ctx: FleetContext, sales: xr.DataArray, fleets: dict[str, ClassFleet], initial: str) -> np.ndarray:
+    """Vehicles of each case by vintage [vehicle], (case, vintage): the starting registered fleet (split like the
+    first year's sales) and each year's sales. With ``initial='none'`` the fleet starts empty."""
     if initial not in ("data", "none"):
         raise InputError(f"initial_stock {initial!r} not allowed; allowed: data, none")
     s = sales.values
+    n = np.zeros((len(ctx.cases), len(VINTAGES)))
+    for k in ctx.classes:
+        idx = ctx.of_class(k)
+        if initial == "data":
+            n[idx] = np.outer(s[idx, 0] / max(s[idx, 0].sum(), 1e-12), fleets[k].start)
+            n[np.ix_(idx, np.arange(FIRST + 1, FIRST + len(YEARS)))] = s[idx, 1:]
+        else:
+            n[np.ix_(idx, np.arange(FIRST, FIRST + len(YEARS)))] = s[idx]
+    return n
+
+
+def stock(ctx: FleetContext, n: np.ndarray, fleets: dict[str, ClassFleet]) -> xr.DataArray:
+    """Stage 3 — the in-use stock by case and vintage [vehicle]: the cohorts *n* (:func:`cohorts`) on the in-use
+    survival of their class."""
     out = np.zeros((len(ctx.cases), len(VINTAGES), len(YEARS)))
     for k in ctx.classes:
         idx = ctx.of_class(k)
-        n = np.zeros((len(idx), len(VINTAGES)))
-        if initial == "data":  # pre-2010 cohorts split like 2010 sales
-            n = np.outer(s[idx, 0] / max(s[idx, 0].sum(), 1e-12), fleets[k].start)
-            n[:, FIRST + 1: FIRST + len(YEARS)] = s[idx, 1:]
-        else:
-            n[:, FIRST: FIRST + len(YEARS)] = s[idx]
-        out[idx] = stock_by_vintage(n, fleets[k].factors)
+        out[idx] = stock_by_vintage(n[idx], fleets[k].use_factors)
     return xr.DataArray(out, dims=("case", "vintage", "year"), coords=case_coords(ctx) | {"vintage": VINTAGES,
-                        "year": YEARS}, attrs={"units": "vehicles", "long_name": "active stock by vintage"})
+                        "year": YEARS}, attrs={"units": "vehicles", "long_name": "in-use stock by vintage"})
 
 
-def registered_stock(ctx: FleetContext, by_class: xr.DataArray) -> xr.DataArray:
-    """Registered stock by class [vehicle] (what BPS counts) from the registration curve fitted to BPS."""
-    out = [simulate_stock(by_class.sel(vclass=k).values, ctx.history[k].registered[0],
-                          ctx.history[k].registered_fit.curve(AGES), 0.05) for k in ctx.classes]
+def registered_stock(ctx: FleetContext, n: np.ndarray, fleets: dict[str, ClassFleet]) -> xr.DataArray:
+    """Registered stock by class [vehicle] (what BPS and Korlantas count): the same cohorts *n* on the registration
+    retention."""
+    out = [n[ctx.of_class(k)].sum(axis=0) @ fleets[k].registered_factors for k in ctx.classes]
     return xr.DataArray(np.array(out), dims=("vclass", "year"), coords={"vclass": list(ctx.classes), "year": YEARS},
-                        attrs={"units": "vehicles"})
+                        attrs={"units": "vehicles", "long_name": "registered stock"})
 
 
-def activity(ctx: FleetContext, lv: Levers, fleets: dict[str, ClassFleet], lifetime_km: xr.DataArray) -> xr.DataArray:
-    """Stage 4 — km per vehicle by case, vintage and year [km/year]: (sample, case, vintage, year).
+def activity(ctx: FleetContext, lv: Levers, annual_km: xr.DataArray) -> xr.DataArray:
+    """Stage 4 — km per vehicle in use by case, vintage and year [km/year]: (sample, case, vintage, year).
 
-    The first-year km make a new vehicle's expected lifetime distance equal its ``lifetime_km``; km fall with
-    age at the class's decline and change by the ``km_growth`` lever after the history.
+    A vehicle drives its first-year km (*annual_km*, sample x case: ``annual_km`` times the class's
+    ``annual_km_scale``), less the class's decline per year of age, times the ``km_growth`` lever after the
+    history.
     """
     age = YEARS[None, :] - VINTAGES[:, None]
-    out = np.zeros((lifetime_km.sizes["sample"], len(ctx.cases), len(VINTAGES), len(YEARS)))
+    out = np.zeros((annual_km.sizes["sample"], len(ctx.cases), len(VINTAGES), len(YEARS)))
     for k in ctx.classes:
         idx = ctx.of_class(k)
-        d = ctx.history[k].km_decline
-        k0 = first_year_km(lifetime_km.values[:, idx], fleets[k].survival, d)                      # (S, n)
+        d = ctx.history[k].use.decline
         growth = (1.0 + lv.km_growth.get(k, 0.0) / 100.0) ** np.clip(YEARS - HIST_END, 0, None)
         shape = np.where(age >= 0, km_by_age(d, np.clip(age, 0, None)), 0.0) * growth[None, :]    # (V, Y)
-        out[:, idx] = k0[:, :, None, None] * shape[None, None]
+        out[:, idx] = annual_km.values[:, idx, None, None] * shape[None, None]
     return xr.DataArray(out, dims=("sample", "case", "vintage", "year"),
                         coords=case_coords(ctx) | {"vintage": VINTAGES, "year": YEARS}, attrs={"units": "km/year"})

@@ -9,6 +9,7 @@ import xarray as xr
 
 from jalur.catalog import Stage, catalog
 from jalur.errors import InputError
+from jalur.physics.activity import class_use
 from jalur.physics.sampled import SampledTables
 
 #: Model year to which the energy-use figures of ``vehicle-parameters`` refer.
@@ -113,6 +114,23 @@ def _fuel_cell_and_tank(st: SampledTables, classes: list[str], pairs) -> np.ndar
     return fc_kw * np.nan_to_num(fc_f) + tank_kg * np.nan_to_num(tank_f)
 
 
+def lifetime(st: SampledTables, pairs: list[tuple[str, str]], classes: list[str]):
+    """Lifetime km [km], years in use [year] and first-year km [km/year] of each (segment, powertrain): (sample, case).
+
+    The first-year km is ``annual_km`` times the class's ``annual_km_scale``; a vehicle sold is then expected to
+    drive :math:`k_0 \\sum_a U(a)(1-d)^a` km over :math:`\\sum_a U(a)` years (:mod:`jalur.physics.activity`).
+    A ``lifetime_km`` or ``lifetime_years`` row of ``vehicle-parameters`` (e.g. an override reproducing a study)
+    is used as stated instead.
+    """
+    use = [class_use(st.reg, k) for k in classes]
+    k0 = _pairs_param(st, pairs, "annual_km", "km/year") * np.array([u.km_scale for u in use])
+    life_km = _pairs_param(st, pairs, "lifetime_km", "km", default=np.nan)
+    life_yr = _pairs_param(st, pairs, "lifetime_years", "year", default=np.nan)
+    life_km = np.where(np.isnan(life_km), k0 * np.array([u.km_years for u in use]), life_km)
+    life_yr = np.where(np.isnan(life_yr), np.array([u.mean_life for u in use]), life_yr)
+    return life_km, life_yr, k0
+
+
 def vehicle_inputs(st: SampledTables, pairs: list[tuple[str, str]], *, battery_chemistry: str | None = None,
                    battery_origin: str = "cn", utility_factor: float | None = None) -> xr.Dataset:
     """Per-vehicle inputs of each (segment, powertrain), dims (sample, case).
@@ -122,7 +140,8 @@ def vehicle_inputs(st: SampledTables, pairs: list[tuple[str, str]], *, battery_c
     xarray.Dataset
         ``fuel_use`` [MJ/km] and ``electricity_use`` [kWh/km] of a vehicle registered in :data:`REFERENCE_YEAR`
         on each mode (before the utility-factor split), ``share_fuel``/``share_electricity`` [1] of its km,
-        ``improvement`` [1/year], ``lifetime_km`` [km], ``lifetime_years`` [year], ``production`` [g CO2e per
+        ``improvement`` [1/year], ``annual_km`` [km/year] (first year), ``lifetime_km`` [km], ``lifetime_years``
+        [year] (:func:`lifetime`), ``production`` [g CO2e per
         vehicle] by stage (vehicle, battery incl. expected replacements, end of life), ``maintenance``
         [g CO2e/km], ``battery_capacity`` [kWh], ``battery_replacements`` [1]; coordinate ``chemistry``.
 
@@ -138,7 +157,7 @@ def vehicle_inputs(st: SampledTables, pairs: list[tuple[str, str]], *, battery_c
     vp = lambda param, unit, default=None: _pairs_param(st, pairs, param, unit, default)
     curb, pt_mass = vp("curb_mass", "kg"), vp("powertrain_mass", "kg")
     cap, fuel, elec = vp("battery_capacity", "kWh", 0.0), vp("fuel_use", "MJ/km", 0.0), vp("electricity_use", "kWh/km", 0.0)
-    life_km, life_yr = vp("lifetime_km", "km"), vp("lifetime_years", "year")
+    life_km, life_yr, annual_km = lifetime(st, pairs, classes)
     plug_in = np.array([p.plug_in_hybrid for p in pts])
     uf = vp("utility_factor", "1", 0.0) if utility_factor is None else np.full_like(cap, utility_factor)
     share_elec = np.where(np.array([p.battery_only for p in pts]), 1.0, np.where(plug_in, uf, 0.0))
@@ -161,6 +180,7 @@ def vehicle_inputs(st: SampledTables, pairs: list[tuple[str, str]], *, battery_c
         "fuel_use": (d2, fuel, {"units": "MJ/km"}), "electricity_use": (d2, elec, {"units": "kWh/km"}),
         "share_fuel": (d2, share_fuel), "share_electricity": (d2, share_elec),
         "improvement": (d2, vp("energy_improvement", "1/year", 0.0), {"units": "1/year"}),
+        "annual_km": (d2, annual_km, {"units": "km/year"}),
         "lifetime_km": (d2, life_km, {"units": "km"}), "lifetime_years": (d2, life_yr, {"units": "year"}),
         "production": (d2 + ("stage",), production, {"units": "g CO2e"}),
         "maintenance_per_km": (d2, maint, {"units": "g CO2e/km"}),

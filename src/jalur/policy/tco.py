@@ -34,6 +34,7 @@ from jalur import datasets
 from jalur.catalog import Catalog, catalog
 from jalur.datasets import Registry
 from jalur.errors import InputError
+from jalur.physics.activity import class_use
 from jalur.physics.blends import lhv_volume
 from jalur.physics.vehicles import REFERENCE_YEAR
 from jalur.policy.ppnbm import VehicleSpec, assess
@@ -99,6 +100,26 @@ def price_series(reg: Registry, carrier: str, years: np.ndarray, basis: str) -> 
     ys, vals = rows["year"].to_numpy(int), rows["value"].to_numpy(float)
     idx = np.clip(np.searchsorted(ys, np.asarray(years), side="right") - 1, 0, len(ys) - 1)
     return vals[idx]
+
+
+def km_by_year(lifetime_km: float, years: float, decline: float) -> np.ndarray:
+    """Km driven in each year of ownership [km/year]: the vehicle's lifetime km spread over its years in use with
+    the class's decline of km with age (the fleet's and the engine's activity, :mod:`jalur.physics.activity`).
+
+    Notes
+    -----
+    :math:`k_t = K (1-d)^t / \\sum_s w_s (1-d)^s`, with :math:`w_s` the share of year *s* in use, so that
+    :math:`\\sum_t w_t k_t = K`.
+
+    Examples
+    --------
+    >>> [round(float(x)) for x in km_by_year(19_000, 2, 0.1)]
+    [10000, 9000]
+    """
+    t = np.arange(int(np.ceil(years)))
+    w = np.minimum(1.0, years - t)
+    shape = (1.0 - decline) ** t
+    return lifetime_km * shape / float((w * shape).sum())
 
 
 def _param(reg: Registry, name: str, vclass: str, unit: str) -> float:
@@ -226,11 +247,11 @@ def _costs(reg: Registry, segment: str, powertrain: str, vclass: str, ds_row: di
     par = lambda name, unit: _param(reg, name, vclass, unit)
     sub = reg.table("vehicle-parameters").where(segment=segment, powertrain=powertrain)
     vp = dict(zip(sub.frame["parameter"], sub.values()))       # each in its rule's canonical unit
-    life = vp["lifetime_years"]
-    km_year = ds_row["lifetime_km"] / life
+    life = ds_row["lifetime_years"]
     overhead = par("registration_overhead", "1")
     pre, purchase, tax = _purchase(reg, segment, powertrain, vp, basis, par("type_approval_gap", "1"), overhead)
     f = npv_factors(life, basis.discount_rate)
+    km_year = km_by_year(ds_row["lifetime_km"], life, class_use(reg, vclass).decline)
     cal = basis.year + np.arange(len(f))
     energy, compensation, note = _energy(reg, cat, powertrain, ds_row["fuel_use"], ds_row["electricity_use"], km_year,
                                          cal, basis, par("home_charging_share", "1"))
@@ -309,8 +330,8 @@ def tco(segment: str, year: int, region: str | None = None, *, powertrains=None,
     vclass = str(ds["class"].values[0])
     rows = []
     for i, p in enumerate(str(x) for x in ds["powertrain"].values):
-        one = {k: float(ds[k].values[i].squeeze()) for k in ("lifetime_km", "battery_replacements", "fuel_use",
-                                                             "electricity_use")}
+        one = {k: float(ds[k].values[i].squeeze()) for k in ("lifetime_km", "lifetime_years", "battery_replacements",
+                                                             "fuel_use", "electricity_use")}
         rows.append({"segment": segment, "powertrain": p, "fuel": str(ds["fuel"].values[i]), "year": year,
                      "region": region, **_costs(reg, segment, p, vclass, one, basis),
                      "lifetime_km": one["lifetime_km"],

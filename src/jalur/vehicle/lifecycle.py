@@ -27,7 +27,7 @@ from jalur._version import __version__
 from jalur.catalog import STAGES, Stage, catalog
 from jalur.datasets import Registry
 from jalur.errors import InputError
-from jalur.fleet.activity import class_use, lifetime_km_weights
+from jalur.physics.activity import class_use
 from jalur.physics.blends import fuel_composition
 from jalur.physics.fuels import carrier_factors
 from jalur.physics.grid import grid_at_plug
@@ -46,11 +46,7 @@ UNIT = "g CO2e/km"
 def use_weights(reg: Registry, classes: list[str], years: np.ndarray) -> np.ndarray:
     """Share of a vehicle's lifetime km driven in each calendar year, by class and registration year [1]:
     (class, year, calendar)."""
-    out = []
-    for k in classes:
-        surv, decline = class_use(reg, k)
-        out.append(use_matrix(years, lifetime_km_weights(surv, decline)).values)
-    return np.stack(out)
+    return np.stack([use_matrix(years, class_use(reg, k).km_weights).values for k in classes])
 
 
 def _grid(st: SampledTables, opt: Options, cls: np.ndarray, years: np.ndarray, regions: list[str],
@@ -83,7 +79,7 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
     -------
     xarray.Dataset
         ``stages`` (sample, case, year, region, stage) [g CO2e/km, or per pkm/tkm]; ``biogenic_co2``
-        (sample, case, year, region); ``lifetime_km``, ``divisor`` (load factor for per-pkm/tkm, else 1),
+        (sample, case, year, region); ``lifetime_km``, ``lifetime_years``, ``divisor`` (load factor for per-pkm/tkm, else 1),
         ``battery_replacements`` (sample, case); ``fuel_use`` [MJ/km], ``electricity_use`` [kWh/km]
         (sample, case, year).
     """
@@ -107,7 +103,8 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
     bio = use["biogenic_co2"].broadcast_like(stages.isel(stage=0, drop=True))
     divisor = _divisor(st, cases, opt)
     return xr.Dataset({"stages": stages / divisor, "biogenic_co2": bio / divisor, "divisor": divisor,
-                       "lifetime_km": vi["lifetime_km"], "battery_replacements": vi["battery_replacements"],
+                       "lifetime_km": vi["lifetime_km"], "lifetime_years": vi["lifetime_years"],
+                       "battery_replacements": vi["battery_replacements"],
                        "fuel_use": mj, "electricity_use": kwh}).assign_coords(region=regions)
 
 
@@ -215,6 +212,7 @@ def _to_dataset(res: xr.Dataset, cases, ys, rs, opt, reg, samples, seed, keep_sa
                          "long_name": "biogenic CO2 at the tailpipe (not in total)"}),
         "lifetime_emissions": (dims[:3], life_t.mean(axis=0), {"units": "t CO2e", "long_name": "per vehicle lifetime"}),
         "lifetime_km": (("case",), mean("lifetime_km"), {"units": "km"}),
+        "lifetime_years": (("case",), mean("lifetime_years"), {"units": "year", "long_name": "expected years in use"}),
         "battery_replacements": (("case",), mean("battery_replacements"), {"units": "1"}),
         "fuel_use": (("case", "year"), mean("fuel_use"),
                      {"units": "MJ/km", "long_name": "fuel (or hydrogen) use per km, LHV, real-world"}),

@@ -291,3 +291,20 @@ def test_vehicles_in_use_never_exceed_their_registrations(registry, tmp_path):
         assert (in_use <= registered * (1 + 1e-12)).all(), k
     car = ds["stock"].values[cls == "car"].sum(axis=0)
     np.testing.assert_allclose(car[-20:], ds["stock_registered"].sel(vclass="car").values[-20:], rtol=0.02)
+
+
+def test_logit_with_targets_gives_shares_that_add_up(registry, tmp_path):
+    """Targets on top of the logit take their share; the other powertrains share the rest in logit proportions."""
+    from jalur.pathways.mix import powertrain_shares
+    from jalur.pathways.scenario import load_scenario
+
+    p = tmp_path / "lt.yaml"
+    p.write_text("name: lt\nextends: bau\nlevers:\n  sales_shares:\n    car: {method: logit, targets: {bev: {2035: 30}}}\n")
+    ctx = context(registry)
+    pts, sh = powertrain_shares(ctx, load_scenario(p), "car")
+    np.testing.assert_allclose(sh.sum(axis=1), 1.0, rtol=1e-12)
+    y = list(YEARS)
+    assert sh[y.index(2035), pts.index("bev")] == pytest.approx(0.30)
+    _, plain = powertrain_shares(ctx, load_scenario("bau"), "car")
+    i, j, h = y.index(2035), pts.index("ice-gasoline"), pts.index("hev")
+    assert sh[i, j] / sh[i, h] == pytest.approx(plain[i, j] / plain[i, h], rel=1e-9)

@@ -9,9 +9,11 @@ import datetime as dt
 import numpy as np
 
 from jalur.datasets import Registry, memoize
-from jalur.pathways.context import context
+from jalur.pathways.context import HIST_END, context
 
-CHOICE_YEARS = (2025, 2030, 2040, 2050, 2060)
+#: Years at which costs are computed (linear in between): the base year, the first projection year (policies
+#: that expire with the history drop out there), then every decade.
+CHOICE_YEARS = (HIST_END, HIST_END + 1, 2030, 2040, 2050, 2060)
 
 
 def costed_powertrains(reg: Registry, vclass: str) -> list[str]:
@@ -29,16 +31,17 @@ def choice_costs(reg: Registry, vclass: str, discount_rate: float = 0.08, price_
     Taxes and incentives follow the policy engine for each year (with the PPnBM second stage from
     *scheme2_from*, if given); NaN for a powertrain not sold in the representative segment.
     """
-    from jalur.policy.tco import tco
+    from jalur.policy.tco import tco_by_year
 
     ctx = context(reg)
     pts = ctx.powertrains(vclass)
     seg = ctx.cat.vclass(vclass).choice_segment
     s2 = dt.date.fromisoformat(scheme2_from) if scheme2_from else None
+    frames = tco_by_year(seg, CHOICE_YEARS, registry=reg, discount_rate=discount_rate, price_basis=price_basis,
+                         scheme2_from=s2)
     out = np.full((len(CHOICE_YEARS), len(pts)), np.nan)
     for i, y in enumerate(CHOICE_YEARS):
-        df = tco(seg, y, registry=reg, discount_rate=discount_rate, price_basis=price_basis,
-                 scheme2_from=s2).set_index("powertrain")
+        df = frames[y].set_index("powertrain")
         for j, p in enumerate(pts):
             if p in df.index:
                 out[i, j] = df.loc[p, "rp_per_km"]

@@ -16,7 +16,7 @@ from jalur.pathways.context import HIST_END, VINTAGES, YEARS, FleetContext
 from jalur.pathways.levers import compositions, factor_choices, share_tables
 from jalur.pathways.scenario import Levers
 from jalur.pathways.turnover import case_coords
-from jalur.physics.fuels import carrier_factors
+from jalur.physics.fuels import CARRIER_STAGES, carrier_factors
 from jalur.physics.grid import grid_at_plug
 from jalur.physics.sampled import SampledTables, sampled_tables
 from jalur.physics.use import use_emissions
@@ -119,7 +119,31 @@ def emissions(ctx: FleetContext, lv: Levers, e: xr.Dataset, sales: xr.DataArray,
     assert list(stages["stage"].values) == list(STAGES)
     return xr.Dataset({"emissions": stages.assign_attrs(units="g CO2e/year"),
                        "biogenic_co2": use["biogenic_co2"].transpose("sample", "case", "year").assign_attrs(units="g CO2/year"),
-                       "grid": grid})
+                       "grid": grid, **biofuel_savings(ctx, e["fuel_by_carrier"], f)})
+
+
+def biofuel_savings(ctx: FleetContext, fuel_by_carrier: xr.DataArray, f: xr.Dataset) -> dict[str, xr.DataArray]:
+    """Emissions the biofuels burnt avoid against the fossil fuel they replace [g CO2e/year], (sample, year).
+
+    For each bio carrier *b* blended into a fossil carrier *p*: :math:`\\sum_{case} E_b (f_p - f_b)` over the
+    well-to-wheel stages (``biofuel_savings_wtw``) and over those plus land-use change
+    (``biofuel_savings_luc``: direct, or direct and indirect, as the scenario's ``luc`` lever counts it). The
+    wedge biofuels cut from road emissions, with and without land-use change.
+    """
+    wtw = [s for s in CARRIER_STAGES if ctx.cat.stage(s.value).well_to_wheel]
+    per = f["per_mj"]
+    out = {}
+    for name, stages in (("biofuel_savings_wtw", wtw), ("biofuel_savings_luc", list(CARRIER_STAGES))):
+        sel = [s.value for s in stages]
+        total = 0.0
+        for c in ctx.cat.carriers.values():
+            if c.blends_into:
+                gap = (per.sel(carrier=c.blends_into, stage=sel) - per.sel(carrier=c.id, stage=sel)).sum("stage")
+                total = total + (fuel_by_carrier.sel(carrier=c.id) * gap).sum("case")
+        out[name] = total.transpose("sample", "year").assign_attrs(
+            units="g CO2e/year", long_name="emissions avoided by biofuels " + ("with" if stages != wtw else "without")
+            + " land-use change")
+    return out
 
 
 @memoize

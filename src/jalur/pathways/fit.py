@@ -39,8 +39,9 @@ import yaml
 from jalur import datasets
 from jalur.datasets import Registry
 from jalur.fleet.survival import AGES, weibull_survival
-from jalur.pathways.calibration import OLD_BASIS_END, calibration_report, calibration_summary, observations, \
-    road_fuel_by_class
+from jalur.pathways.calibration import (
+    HISTORY, OLD_BASIS_END, calibration_report, calibration_summary, observations, road_fuel_by_class,
+)
 from jalur.pathways.context import HIST_YEARS, context
 from jalur.pathways.scenario import Levers
 from jalur.physics.activity import ClassUse, fleet_parameter, in_use_curve
@@ -161,7 +162,7 @@ def _grid_runs(reg: Registry, registration: dict, scales: np.ndarray, tmp: Path)
         params = fixed | {("weibull_scale", k): lam for k in ctx.classes} | {("annual_km_scale", k): 1.0
                                                                               for k in ctx.classes}
         r = datasets.apply_override(reg, _override(tmp / f"grid{j}.yaml", _rows(params, reg, ranges=False)))
-        ds = run("bau", registry=r)
+        ds = run(HISTORY, registry=r)
         cls = ds["class"].values
         stock.append({k: ds["stock"].values[cls == k].sum(axis=0)[years] for k in ctx.classes})
         fuel.append({key: v[years] for key, v in road_fuel_by_class(ds, ctx.cat, ctx.classes).items()})

@@ -32,17 +32,23 @@ def historical_shares(reg: Registry, vclass: str) -> tuple[list[str], np.ndarray
 
 def _logit(ctx: FleetContext, vclass: str, pts: list[str], base: np.ndarray, fy: np.ndarray,
            spec: ClassShares) -> np.ndarray:
-    """Logit shares on levelised cost, calibrated to reproduce the base-year shares; targets apply on top."""
+    """Logit shares on levelised cost, calibrated to reproduce the base-year (last history year) shares at that year's
+    costs, taxes and incentives; targets apply on top."""
     costs = choice_costs(ctx.reg, vclass, spec.discount_rate, spec.price_basis, spec.scheme2_from)
     costed = set(costed_powertrains(ctx.reg, vclass))
     col = lambda p, ys: np.interp(ys, CHOICE_YEARS, costs[:, pts.index(p)]) if p in costed else np.full(len(ys), np.nan)
     c = np.stack([col(p, fy) for p in pts], axis=1)
-    c0 = np.array([col(p, [HIST_END + 1])[0] for p in pts])
+    c0 = np.array([col(p, [HIST_END])[0] for p in pts])   # the base year's costs, under its own policies
     out = logit_shares(base, c, c0, spec.logit_scale)
     out[fy < spec.logit_from] = base
-    for p, tgt in spec.targets.items():
-        if p in pts:
-            out[:, pts.index(p)] = target_path(HIST_END, base[pts.index(p)], tgt, fy, "linear")
+    targeted = [pts.index(p) for p in spec.targets if p in pts]
+    for j in targeted:
+        out[:, j] = target_path(HIST_END, base[j], spec.targets[pts[j]], fy, "linear")
+    if targeted:   # the others share what the targets leave, in their logit proportions
+        free = [j for j in range(len(pts)) if j not in targeted]
+        left = np.clip(1.0 - out[:, targeted].sum(axis=1, keepdims=True), 0.0, None)
+        have = out[:, free].sum(axis=1, keepdims=True)
+        out[:, free] = np.where(have > 0, out[:, free] * left / np.where(have > 0, have, 1.0), 0.0)
     return out
 
 

@@ -162,6 +162,7 @@ def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final,
         "emissions_case": g["emissions"].transpose(..., "case", "stage", "year").assign_attrs(
             units="g CO2e/year", long_name="emissions by case and stage (sum = lca_ghg)"),
         "biogenic_co2": g["biogenic_co2"].sum("case").assign_attrs(units="g CO2/year"),
+        "biofuel_savings_wtw": g["biofuel_savings_wtw"], "biofuel_savings_luc": g["biofuel_savings_luc"],
         "generation": generation(reg, sc.levers.power_scenario), **_stage_totals(ctx, g["emissions"]),
     }
     if not compact:

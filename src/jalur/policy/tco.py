@@ -32,7 +32,7 @@ import pandas as pd
 
 from jalur import datasets
 from jalur.catalog import Catalog, catalog
-from jalur.datasets import Registry
+from jalur.datasets import Registry, memoize
 from jalur.errors import InputError
 from jalur.physics.activity import class_use
 from jalur.physics.blends import lhv_volume
@@ -122,6 +122,7 @@ def km_by_year(lifetime_km: float, years: float, decline: float) -> np.ndarray:
     return lifetime_km * shape / float((w * shape).sum())
 
 
+@memoize
 def _param(reg: Registry, name: str, vclass: str, unit: str) -> float:
     t = reg.table("tco-parameters")
     for c in (vclass, "all"):
@@ -136,10 +137,19 @@ def pkb_share(reg: Registry, powertrain: str, date: dt.date) -> float:
 
     Battery EVs: 0 % from Permendagri 6/2023.
     """
+    for start, value in reversed(_pkb_steps(reg, powertrain)):
+        if start <= date:
+            return value
+    return 1.0
+
+
+@memoize
+def _pkb_steps(reg: Registry, powertrain: str) -> tuple[tuple[dt.date, float], ...]:
+    """The national ``pkb-rates`` base-share rows of a powertrain: (valid from, share [1]), oldest first."""
     t = reg.table("pkb-rates").public()
     rows = t[(t["region"] == catalog(reg).national.id) & (t["powertrain"] == powertrain) & (t["measure"] == "base-share")]
-    rows = rows[pd.to_datetime(rows["valid_from"]).dt.date <= date]
-    return float(rows.sort_values("valid_from").iloc[-1]["value"]) / 100 if len(rows) else 1.0
+    rows = rows.assign(start=pd.to_datetime(rows["valid_from"]).dt.date).sort_values("start")
+    return tuple((d, float(v) / 100) for d, v in zip(rows["start"], rows["value"]))
 
 
 def gasoline_products(reg: Registry) -> tuple[str, ...]:
@@ -223,6 +233,18 @@ def _energy(reg: Registry, cat: Catalog, powertrain: str, fuel_mj: float, elec_k
     return energy, compensation, note
 
 
+@memoize
+def _reference_pre_tax_price(reg: Registry, segment: str, powertrain: str, gap: float, overhead: float,
+                             scheme2_from: dt.date | None) -> float:
+    """Price before tax [IDR] of a segment's powertrain, backed out of its 2024 on-the-road price with the 2024 rules
+    (:func:`pre_tax_price`); the same for every registration year, so computed once per registry."""
+    sub = reg.table("vehicle-parameters").where(segment=segment, powertrain=powertrain)
+    vp = dict(zip(sub.frame["parameter"], sub.values()))
+    make = lambda price: _spec(reg, segment, powertrain, price, dt.date(REFERENCE_YEAR, 7, 1), vp,
+                               vp.get("fuel_use", 0.0), vp.get("electricity_use", 0.0), gap)
+    return pre_tax_price(reg, make, vp["price_otr"], overhead, scheme2_from)
+
+
 def _purchase(reg: Registry, segment: str, powertrain: str, vp: dict, basis: CostBasis, gap: float,
               overhead: float) -> tuple[float, float, Any]:
     """Price before tax [IDR], price paid in the registration year [IDR] and the tax assessment of that year.
@@ -230,9 +252,7 @@ def _purchase(reg: Registry, segment: str, powertrain: str, vp: dict, basis: Cos
     The price before tax is backed out of the 2024 on-the-road price with the 2024 rules; the registration year's
     taxes, incentives and (registration-year) fuel economy then apply.
     """
-    make = lambda price: _spec(reg, segment, powertrain, price, dt.date(REFERENCE_YEAR, 7, 1), vp,
-                               vp.get("fuel_use", 0.0), vp.get("electricity_use", 0.0), gap)
-    pre = pre_tax_price(reg, make, vp["price_otr"], overhead, basis.scheme2_from)
+    pre = _reference_pre_tax_price(reg, segment, powertrain, gap, overhead, basis.scheme2_from)
     eff = (1 - vp.get("energy_improvement", 0.0)) ** (basis.year - REFERENCE_YEAR)
     spec = _spec(reg, segment, powertrain, pre, dt.date(int(basis.year), 7, 1), vp, vp.get("fuel_use", 0.0) * eff,
                  vp.get("electricity_use", 0.0) * eff, gap)
@@ -319,31 +339,48 @@ def tco(segment: str, year: int, region: str | None = None, *, powertrains=None,
         One row per powertrain; money in real IDR (2024), discounted to the registration year.
     """
     reg = registry if registry is not None else datasets.load(overrides)
-    basis = CostBasis(int(year), discount_rate, price_basis, gasoline_product, scheme2_from)
-    _check(reg, year, basis)
+    return tco_by_year(segment, [year], region, powertrains=powertrains, discount_rate=discount_rate,
+                       price_basis=price_basis, gasoline_product=gasoline_product, reference=reference,
+                       scheme2_from=scheme2_from, registry=reg, **lca_options)[int(year)]
+
+
+def tco_by_year(segment: str, years, region: str | None = None, *, powertrains=None, discount_rate: float = 0.08,
+                price_basis: str = "retail", gasoline_product: str = "pertalite", reference: str | None = None,
+                scheme2_from: dt.date | None = None, registry: Registry | None = None,
+                **lca_options: Any) -> dict[int, pd.DataFrame]:
+    """:func:`tco` for several registration years at once (one run of the vehicle engine): ``{year: frame}``."""
+    reg = registry if registry is not None else datasets.load()
+    years = [int(y) for y in years]
+    for y in years:
+        _check(reg, y, CostBasis(y, discount_rate, price_basis, gasoline_product, scheme2_from))
     cat = catalog(reg)
     region = region or cat.national.id
     pts = list(dict.fromkeys(c.powertrain for c in build_cases(reg, segment, powertrains)))
-    ds = lifecycle(segment, pts, sorted({cat.default_fuel(p) for p in pts}), [year], [region], registry=reg,
+    ds = lifecycle(segment, pts, sorted({cat.default_fuel(p) for p in pts}), years, [region], registry=reg,
                    **lca_options)
     ds = default_fuel_only(ds, reg)
     vclass = str(ds["class"].values[0])
-    rows = []
-    for i, p in enumerate(str(x) for x in ds["powertrain"].values):
-        one = {k: float(ds[k].values[i].squeeze()) for k in ("lifetime_km", "lifetime_years", "battery_replacements",
-                                                             "fuel_use", "electricity_use")}
-        rows.append({"segment": segment, "powertrain": p, "fuel": str(ds["fuel"].values[i]), "year": year,
-                     "region": region, **_costs(reg, segment, p, vclass, one, basis),
-                     "lifetime_km": one["lifetime_km"],
-                     "lifetime_t_co2e": float(ds["lifetime_emissions"].values[i].squeeze())})
-    df = pd.DataFrame(rows)
-    df["fiscal_net_rp"] = df[["fiscal_ppnbm_rp", "fiscal_vat_rp", "fiscal_pkb_rp", "fiscal_fuel_compensation_rp",
-                              "fiscal_purchase_aid_rp"]].sum(axis=1)
-    _abatement(df, cat, pts, reference)
-    df.attrs.update(ds.attrs)
-    df.attrs.update({"reference": df.attrs["reference"], "discount_rate": discount_rate, "price_basis": price_basis,
-                     "gasoline_product": gasoline_product, "currency": "IDR (real 2024)"})
-    return df
+    out = {}
+    for j, year in enumerate(years):
+        basis = CostBasis(year, discount_rate, price_basis, gasoline_product, scheme2_from)
+        rows = []
+        for i, p in enumerate(str(x) for x in ds["powertrain"].values):
+            one = {k: float(ds[k].values[i]) for k in ("lifetime_km", "lifetime_years", "battery_replacements")}
+            one |= {k: float(ds[k].values[i, j]) for k in ("fuel_use", "electricity_use")}
+            rows.append({"segment": segment, "powertrain": p, "fuel": str(ds["fuel"].values[i]), "year": year,
+                         "region": region, **_costs(reg, segment, p, vclass, one, basis),
+                         "lifetime_km": one["lifetime_km"],
+                         "lifetime_t_co2e": float(ds["lifetime_emissions"].values[i, j, 0])})
+        df = pd.DataFrame(rows)
+        df["fiscal_net_rp"] = df[["fiscal_ppnbm_rp", "fiscal_vat_rp", "fiscal_pkb_rp", "fiscal_fuel_compensation_rp",
+                                  "fiscal_purchase_aid_rp"]].sum(axis=1)
+        _abatement(df, cat, pts, reference)
+        df.attrs.update(ds.attrs)
+        df.attrs.update({"reference": df.attrs["reference"], "discount_rate": discount_rate,
+                         "price_basis": price_basis, "gasoline_product": gasoline_product,
+                         "currency": "IDR (real 2024)"})
+        out[year] = df
+    return out
 
 
 def _abatement(df: pd.DataFrame, cat: Catalog, pts: list[str], reference: str | None) -> None:

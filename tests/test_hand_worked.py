@@ -199,8 +199,9 @@ def test_one_cohort_survives_on_the_weibull_curve_and_drives_less_with_age(regis
     np.testing.assert_allclose(stock[list(YEARS).index(2020):], surv, rtol=1e-12)
     assert stock[list(YEARS).index(2019)] == 0
     k0 = vp(registry, "car-lmpv", "ice-gasoline", "annual_km") * get("annual_km_scale", "1")
+    trend = (1 + get("km_trend_history", "1/year")) ** np.minimum(ages + 2020 - 2025, 0)   # km of 2025 before 2025
     vkm = ds["vkm"].values[sel][0][list(YEARS).index(2020):]
-    np.testing.assert_allclose(vkm, k0 * (1 - d) ** ages * surv, rtol=1e-9)
+    np.testing.assert_allclose(vkm, k0 * (1 - d) ** ages * surv * trend, rtol=1e-9)
     reg = ds["stock_registered"].sel(vclass="car").values[list(YEARS).index(2020):]
     np.testing.assert_allclose(reg, weibull(get("registration_weibull_shape", "1"),
                                             get("registration_weibull_scale", "year")), rtol=1e-12)

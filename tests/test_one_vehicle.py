@@ -5,7 +5,7 @@ current-policies pathway) and blends that change (B20 in 2016-2019, B30, B35, B4
 calendar-year quantities over the years of use weighted by the km driven in each; the fleet drives the km year
 by year. The fleet stops in 2060: the test shortens the in-use survival of every class (scale 16 years) so that
 less than 1e-5 of a 2015 vehicle's km fall after it (trucks are kept some 30 years in the shipped data): tolerance
-1e-4.
+1e-4. It also sets the fleet's historical km trend to zero: the engine drives today's (2025) km in every year.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ SOLD = 2015
 
 @pytest.fixture(scope="module")
 def short_lived(registry, tmp_path_factory):
-    rows = "\n".join(f"    - {{parameter: weibull_scale, class: {k}, value: 16, unit: year, source_id: est-fm-survival-priors}}"
+    rows = "\n".join(f"    - {{parameter: weibull_scale, class: {k}, value: 16, unit: year, source_id: est-fm-survival-priors}}\n"
+                     f"    - {{parameter: km_trend_history, class: {k}, value: 0, unit: 1/year, source_id: est-fm-km-trend}}"
                      for k in context(registry).classes)
     path = tmp_path_factory.mktemp("one") / "short.yaml"
     path.write_text("tables:\n  fleet-parameters:\n" + rows + "\n")

@@ -96,4 +96,10 @@ MUTANTS = [
          new="out = [n[ctx.of_class(k)].sum(axis=0) @ fleets[k].use_factors for k in ctx.classes]"),
     dict(id="m34", engine=P, what="cost of ownership: km do not fall with age", file="src/jalur/policy/tco.py",
          old="    shape = (1.0 - decline) ** t\n", new="    shape = (1.0 - 0 * decline) ** t\n"),
+    dict(id="m35", engine=F, what="historical km trend applied the wrong way (km higher before 2025)",
+         file="src/jalur/pathways/turnover.py",
+         old="* (1.0 + ctx.history[k].use.km_trend) ** np.clip(YEARS - HIST_END, None, 0))",
+         new="* (1.0 + ctx.history[k].use.km_trend) ** -np.clip(YEARS - HIST_END, None, 0))"),
+    dict(id="m36", engine=D, what="road diesel 2019 typed with an extra leading digit", file="src/jalur/data/tables/road-fuel-use.csv",
+         old="diesel,2019,", new="diesel,2019,1"),
 ]

@@ -49,7 +49,7 @@ from jalur.physics.activity import ClassUse, fleet_parameter, in_use_curve
 SOURCE = "fit-fleet-calibration"
 #: Parameters the fit moves, by step.
 REGISTRATION = ("registration_weibull_scale", "initial_registered_stock", "bps_2015_2022_ratio")
-USE = ("weibull_scale", "annual_km_scale")
+USE = ("weibull_scale", "annual_km_scale", "km_trend_history")
 #: Points of the grid of in-use scales evaluated by model runs.
 GRID = 24
 
@@ -60,12 +60,25 @@ class Bounds:
     high: float
 
     @property
-    def prior(self) -> float:
-        return float(np.sqrt(self.low * self.high))
+    def log(self) -> bool:
+        """Positive bounds: the parameter is fitted in log space (a scale); otherwise as it is (a trend)."""
+        return self.low > 0
 
     @property
-    def sigma_log(self) -> float:
-        return float(np.log(self.high / self.low) / 4)
+    def prior(self) -> float:
+        """The geometric middle of positive bounds, else the arithmetic middle."""
+        return float(np.sqrt(self.low * self.high)) if self.log else (self.low + self.high) / 2
+
+    @property
+    def sigma(self) -> float:
+        """A quarter of the bounds' (log-)distance: the prior's standard deviation in the fitted space."""
+        return float(np.log(self.high / self.low) / 4) if self.log else (self.high - self.low) / 4
+
+    def to_fit(self, v):
+        return np.log(v) if self.log else v
+
+    def from_fit(self, x):
+        return np.exp(x) if self.log else x
 
 
 def bounds(reg: Registry, name: str, vclass: str) -> Bounds:
@@ -136,7 +149,7 @@ def _override(path: Path, rows: list[dict]) -> Path:
 
 def _rows(params: dict[tuple[str, str], float], reg: Registry, ranges: bool = True) -> list[dict]:
     unit = {"registration_weibull_scale": "year", "initial_registered_stock": "vehicles", "bps_2015_2022_ratio": "1",
-            "weibull_scale": "year", "annual_km_scale": "1"}
+            "weibull_scale": "year", "annual_km_scale": "1", "km_trend_history": "1/year"}
     out = []
     for (name, k), v in params.items():
         b = bounds(reg, name, k)
@@ -159,8 +172,8 @@ def _grid_runs(reg: Registry, registration: dict, scales: np.ndarray, tmp: Path)
     fixed = {(p, k): registration[k][p] for k in ctx.classes for p in REGISTRATION}
     stock, fuel = [], []
     for j, lam in enumerate(scales):
-        params = fixed | {("weibull_scale", k): lam for k in ctx.classes} | {("annual_km_scale", k): 1.0
-                                                                              for k in ctx.classes}
+        params = (fixed | {("weibull_scale", k): lam for k in ctx.classes}
+                  | {("annual_km_scale", k): 1.0 for k in ctx.classes} | {("km_trend_history", k): 0.0 for k in ctx.classes})
         r = datasets.apply_override(reg, _override(tmp / f"grid{j}.yaml", _rows(params, reg, ranges=False)))
         ds = run(HISTORY, registry=r)
         cls = ds["class"].values
@@ -199,12 +212,16 @@ def _levenberg_marquardt(f, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray, iter
 
 
 def fit_use(reg: Registry, registration: dict) -> dict[str, dict[str, float]]:
-    """In-use Weibull scale and km scale of each class (step 2 of the module docstring)."""
+    """In-use Weibull scale, first-year km scale and historical km trend of each class (step 2 of the docstring).
+
+    Fuel in a history year *y* is linear in the km scale and scales with :math:`(1+\\tau)^{y - y_T}` for the trend:
+    only the in-use scale needs model runs.
+    """
     ctx = context(reg)
     classes = list(ctx.classes)
-    b_lam = {k: bounds(reg, "weibull_scale", k) for k in classes}
-    b_km = {k: bounds(reg, "annual_km_scale", k) for k in classes}
-    scales = np.geomspace(min(b.low for b in b_lam.values()), max(b.high for b in b_lam.values()), GRID)
+    b = {(p, k): bounds(reg, p, k) for p in USE for k in classes}
+    scales = np.geomspace(min(b["weibull_scale", k].low for k in classes),
+                          max(b["weibull_scale", k].high for k in classes), GRID)
     with tempfile.TemporaryDirectory() as tmp:
         stock, fuel = _grid_runs(reg, registration, scales, Path(tmp))
     logs = np.log(scales)
@@ -212,29 +229,30 @@ def fit_use(reg: Registry, registration: dict) -> dict[str, dict[str, float]]:
     obs = observations(reg)
     obs = obs[(obs["role"] == "fit") & obs["quantity"].isin(["road-fuel", "in-use-stock"])].reset_index(drop=True)
     t = np.array([years.index(int(y)) for y in obs["year"]])
+    since = obs["year"].to_numpy(float) - years[-1]                    # years before the last history year (<= 0)
     sigma = ((obs["high"] - obs["low"]) / 4).to_numpy(float)
     value = obs["observed"].to_numpy(float)
-    S = {k: np.stack([s[k] for s in stock]) for k in classes}
-    F = {key: np.stack([f[key] for f in fuel]) for key in fuel[0]}
+    fuel_rows = obs["quantity"].to_numpy() == "road-fuel"
+    S = {k: np.stack([s[k] for s in stock])[:, t] for k in classes}
+    F = {k: np.stack([np.where(fuel_rows, [f[(k, p)][i] if p else 0.0 for p, i in zip(obs["product"], t)], 0.0)
+                      for f in fuel]) for k in classes}
+    keys = [(p, k) for p in USE for k in classes]
+    prior = np.array([b[key].to_fit(b[key].prior) for key in keys])
+    psig = np.array([b[key].sigma for key in keys])
     n = len(classes)
-    prior = np.array([np.log(b_lam[k].prior) for k in classes] + [np.log(b_km[k].prior) for k in classes])
-    psig = np.array([b_lam[k].sigma_log for k in classes] + [b_km[k].sigma_log for k in classes])
 
     def model(x):
-        lam, km = x[:n], np.exp(x[n:])
         out = np.zeros(len(obs))
         for i, k in enumerate(classes):
-            s = _interp(S[k], logs, lam[i])
-            for j, r in enumerate(obs.itertuples(index=False)):
-                out[j] += s[t[j]] if r.quantity == "in-use-stock" else km[i] * _interp(F[(k, r.product)], logs, lam[i])[t[j]]
+            lam, km, trend = x[i], np.exp(x[n + i]), x[2 * n + i]
+            out += np.where(fuel_rows, km * (1 + trend) ** since * _interp(F[k], logs, lam), _interp(S[k], logs, lam))
         return out
 
     residuals = lambda x: np.concatenate([(model(x) - value) / sigma, (x - prior) / psig])
-    lo = np.array([np.log(b_lam[k].low) for k in classes] + [np.log(b_km[k].low) for k in classes])
-    hi = np.array([np.log(b_lam[k].high) for k in classes] + [np.log(b_km[k].high) for k in classes])
+    lo = np.array([b[key].to_fit(b[key].low) for key in keys])
+    hi = np.array([b[key].to_fit(b[key].high) for key in keys])
     x = _levenberg_marquardt(residuals, prior.copy(), lo, hi)
-    return {k: {"weibull_scale": float(np.exp(x[i])), "annual_km_scale": float(np.exp(x[n + i]))}
-            for i, k in enumerate(classes)}
+    return {k: {p: float(b[p, k].from_fit(x[j * n + i])) for j, p in enumerate(USE)} for i, k in enumerate(classes)}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -213,15 +213,17 @@ def activity(ctx: FleetContext, lv: Levers, annual_km: xr.DataArray) -> xr.DataA
     """Stage 4 — km per vehicle in use by case, vintage and year [km/year]: (sample, case, vintage, year).
 
     A vehicle drives its first-year km (*annual_km*, sample x case: ``annual_km`` times the class's
-    ``annual_km_scale``), less the class's decline per year of age, times the ``km_growth`` lever after the
-    history.
+    ``annual_km_scale``, as driven in the last history year), less the class's decline per year of age; in
+    history years km per vehicle change at the class's fitted ``km_trend_history`` (e.g. ride-hailing, freight)
+    up to the last history year, and after it at the ``km_growth`` lever.
     """
     age = YEARS[None, :] - VINTAGES[:, None]
     out = np.zeros((annual_km.sizes["sample"], len(ctx.cases), len(VINTAGES), len(YEARS)))
     for k in ctx.classes:
         idx = ctx.of_class(k)
         d = ctx.history[k].use.decline
-        growth = (1.0 + lv.km_growth.get(k, 0.0) / 100.0) ** np.clip(YEARS - HIST_END, 0, None)
+        growth = ((1.0 + lv.km_growth.get(k, 0.0) / 100.0) ** np.clip(YEARS - HIST_END, 0, None)
+                  * (1.0 + ctx.history[k].use.km_trend) ** np.clip(YEARS - HIST_END, None, 0))
         shape = np.where(age >= 0, km_by_age(d, np.clip(age, 0, None)), 0.0) * growth[None, :]    # (V, Y)
         out[:, idx] = annual_km.values[:, idx, None, None] * shape[None, None]
     return xr.DataArray(out, dims=("sample", "case", "vintage", "year"),

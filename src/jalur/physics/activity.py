@@ -28,12 +28,16 @@ class ClassUse:
         Fall of km per year of age.
     km_scale : float [1]
         Calibration factor on the first-year km of the class's segments (``annual_km``).
+    km_trend : float [1/year]
+        Change of km per vehicle per calendar year in the history, up to its last year (the fleet only: the first-year
+        km are those of the last history year, which the vehicle engine uses for every registration year).
     """
 
     retention: np.ndarray
     survival: np.ndarray
     decline: float
     km_scale: float
+    km_trend: float = 0.0
 
     @property
     def mean_life(self) -> float:
@@ -67,4 +71,5 @@ def class_use(reg: Registry, vclass: str) -> ClassUse:
     get = lambda name, unit: fleet_parameter(reg, name, vclass, unit)
     retention = weibull_survival(AGES, get("registration_weibull_shape", "1"), get("registration_weibull_scale", "year"))
     survival = in_use_curve(weibull_survival(AGES, get("weibull_shape", "1"), get("weibull_scale", "year")), retention)
-    return ClassUse(retention, survival, get("km_decline_per_year", "1/year"), get("annual_km_scale", "1"))
+    return ClassUse(retention, survival, get("km_decline_per_year", "1/year"), get("annual_km_scale", "1"),
+                    get("km_trend_history", "1/year"))

@@ -336,7 +336,8 @@ def test_compare_writes_wedges(capsys, tmp_path):
     code, stdout, _ = run(capsys, "compare", "bau", "nze-2060", "--out", str(out), "--format", "csv")
     assert code == 0 and "nze-2060" in stdout
     w = pd.read_csv(out / "wedges.csv").set_index("year")
-    cut = w.drop(columns=["scenario"]).sum(axis=1)
+    assert set(w["unit"]) == {"Mt CO2e/yr"} and set(w["against"]) == {"bau"} and "without land-use" in w["basis"].iloc[0]
+    cut = w.drop(columns=["scenario", "basis", "unit", "against"]).sum(axis=1)
     base, other = run_model("bau"), run_model("nze-2060")
     want = (base["wtw_ghg"] - other["wtw_ghg"]).values / 1e12          # Mt CO2e/yr: the wedges add up to the gap
     np.testing.assert_allclose(cut.loc[list(range(2010, 2061))].to_numpy(float), want, rtol=1e-9, atol=1e-9)

@@ -199,7 +199,9 @@ def test_one_cohort_survives_on_the_weibull_curve_and_drives_less_with_age(regis
     np.testing.assert_allclose(stock[list(YEARS).index(2020):], surv, rtol=1e-12)
     assert stock[list(YEARS).index(2019)] == 0
     k0 = vp(registry, "car-lmpv", "ice-gasoline", "annual_km") * get("annual_km_scale", "1")
-    trend = (1 + get("km_trend_history", "1/year")) ** np.minimum(ages + 2020 - 2025, 0)   # km of 2025 before 2025
+    tau, since = get("km_trend_history", "1/year"), ages + 2020 - 2025
+    fading = np.cumprod([1.0] + [1 + tau * 0.5 ** (s / 5) for s in range(1, since.max() + 1)])   # half-life 5 years
+    trend = np.where(since <= 0, (1 + tau) ** np.minimum(since, 0), fading[np.clip(since, 0, None)])
     vkm = ds["vkm"].values[sel][0][list(YEARS).index(2020):]
     np.testing.assert_allclose(vkm, k0 * (1 - d) ** ages * surv * trend, rtol=1e-9)
     reg = ds["stock_registered"].sel(vclass="car").values[list(YEARS).index(2020):]

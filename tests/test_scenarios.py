@@ -96,3 +96,14 @@ def test_levers_naming_missing_data_and_overshooting_targets(tmp_path, registry)
     p.write_text("name: s\nlevers:\n  sales_shares:\n    motorcycle: {targets: {hev: {2030: 10}}}\n")
     with pytest.raises(ScenarioError, match=r"'hev' is not sold in class motorcycle"):
         run(p, registry=registry)
+
+
+def test_new_scenario_names_are_checked(tmp_path):
+    from jalur.errors import InputError
+    from jalur.pathways.scenario import write_new_scenario
+
+    with pytest.raises(InputError, match="not allowed"):
+        write_new_scenario(tmp_path / "x.yaml", "bad name/x", "bau")
+    with pytest.raises(InputError, match="built-in scenario"):
+        write_new_scenario(tmp_path / "bau.yaml", "bau", "bau")
+    assert write_new_scenario(tmp_path / "my-plan.yaml", "my-plan", "bau").exists()

@@ -78,6 +78,7 @@ class VehicleClass(Labelled):
     load_parameter: str
     activity_unit: str
     tailpipe_technology: str
+    wheels: int = 4
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class Catalog:
             **lab(r, "class"), iamc_label=r["iamc_label"], tax_category=r["tax_category"],
             choice_segment=r["choice_segment"], residual_powertrain=r["residual_powertrain"],
             load_parameter=r["load_parameter"], activity_unit=r["activity_unit"],
-            tailpipe_technology=r["tailpipe_technology"]) for r in _rows(reg, "vehicle-classes")}
+            tailpipe_technology=r["tailpipe_technology"], wheels=int(r["wheels"])) for r in _rows(reg, "vehicle-classes")}
         self.segments: Mapping[str, Segment] = {r["segment"]: Segment(
             **lab(r, "segment"), vclass=r["class"], tax_programme=r["tax_programme"]) for r in _rows(reg, "segments")}
         self.powertrains: Mapping[str, Powertrain] = {r["powertrain"]: Powertrain(

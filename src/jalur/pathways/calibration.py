@@ -10,6 +10,8 @@ Observations (:func:`observations`), each with a role:
 - ``road-fuel`` by product (gasoline incl. its ethanol, diesel incl. its FAME and HVO): road fuel derived from
   national sales (``road-fuel-use``, from ``fuel-consumption``), against modelled road fuel.
   :data:`HOLD_OUT` years are left out of the fit and reported as a check; :data:`OUTLIERS` (the pandemic) too.
+- ``four-wheel-share`` of road gasoline (cars and petrol pick-ups against motorcycles, ``gasoline-split``): a weak
+  target, as published figures disagree.
 - ``fame`` (check): modelled road FAME against national FAME use times the road share of diesel.
 - ``ev-stock`` (check): modelled battery-electric stock against registered EV stock.
 
@@ -73,6 +75,10 @@ def observations(reg: Registry) -> pd.DataFrame:
     for _, r in reg.table("vehicles-in-use").frame.iterrows():
         rows.append(("in-use-stock", "all", "", int(r["year"]), float(r["value"]), r["low"], r["high"], "fit",
                      r["note"]))
+    for _, r in reg.table("gasoline-split").frame.iterrows():
+        f = conversion_factor(r["unit"], "1")
+        rows.append(("four-wheel-share", "all", "gasoline", int(r["year"]), float(r["value"]) * f,
+                     float(r["low"]) * f, float(r["high"]) * f, "fit", r["note"]))
     for _, r in reg.table("road-fuel-use").frame.iterrows():
         f = conversion_factor(r["unit"], "kL")
         rows.append(("road-fuel", "all", r["product"], int(r["year"]), float(r["value"]) * f, float(r["low"]) * f,
@@ -107,6 +113,7 @@ def _modelled(reg: Registry, ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
     cat = context(reg).cat
     years = list(int(y) for y in ds["year"].values)
     fuel = road_fuel(ds, cat)
+    by_class = road_fuel_by_class(ds, cat, context(reg).classes)
     in_use = ds["stock"].values.sum(axis=0)
     out = np.full(len(obs), np.nan)
     for i, r in enumerate(obs.itertuples(index=False)):
@@ -120,7 +127,17 @@ def _modelled(reg: Registry, ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
             out[i] = float(in_use[t])
         elif r.quantity == "road-fuel":
             out[i] = float(fuel[r.product][t])
+        elif r.quantity == "four-wheel-share":
+            out[i] = four_wheel_share(by_class, cat, r.product)[t]
     return out
+
+
+def four_wheel_share(by_class: dict[tuple[str, str], np.ndarray], cat: Catalog, product: str) -> np.ndarray:
+    """Share of a product's road fuel burnt by classes of four wheels or more [1], by year."""
+    parts = {k: v for (k, p), v in by_class.items() if p == product}
+    total = sum(parts.values())
+    four = sum(v for k, v in parts.items() if cat.vclass(k).wheels >= 4)
+    return np.divide(four, total, out=np.zeros_like(total), where=total > 0)
 
 
 def _checks(reg: Registry, ds: xr.Dataset) -> list[tuple]:

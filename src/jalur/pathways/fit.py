@@ -13,10 +13,11 @@ within the bounds (low/high) of their ``fleet-parameters`` rows:
 1. **registrations** (:func:`fit_registrations`), class by class: ``registration_weibull_scale``,
    ``initial_registered_stock`` and ``bps_2015_2022_ratio``, least squares on the relative error of the
    published BPS rows (:mod:`jalur.pathways.calibration`);
-2. **use** (:func:`fit_use`), all classes at once: ``weibull_scale`` (in-use survival) and ``annual_km_scale``
-   against road gasoline and road diesel of the fitted years and the vehicles in use, each weighted by its range
-   (low/high as +/- 2 standard deviations), with a prior on each parameter: the geometric middle of its bounds, a
-   quarter of their log-distance as the standard deviation;
+2. **use** (:func:`fit_use`), all classes at once: ``weibull_scale`` (in-use survival), ``annual_km_scale`` and
+   ``km_trend_history`` against road gasoline and road diesel of the fitted years, the vehicles in use and the
+   four-wheelers' share of road gasoline, each weighted by its range (low/high as +/- 2 standard deviations), with
+   a prior on each parameter: the middle of its bounds (geometric for scales), a quarter of their (log-)distance as
+   the standard deviation;
 3. the registrations again, with the fitted in-use curves (they set the age profile of the 2010 fleet).
 
 Fuel is linear in the km scale; the in-use curve is evaluated by full model runs on a grid of scales and
@@ -227,26 +228,29 @@ def fit_use(reg: Registry, registration: dict) -> dict[str, dict[str, float]]:
     logs = np.log(scales)
     years = list(int(y) for y in HIST_YEARS)
     obs = observations(reg)
-    obs = obs[(obs["role"] == "fit") & obs["quantity"].isin(["road-fuel", "in-use-stock"])].reset_index(drop=True)
+    obs = obs[(obs["role"] == "fit") & obs["quantity"].isin(["road-fuel", "in-use-stock", "four-wheel-share"])]
+    obs = obs.reset_index(drop=True)
     t = np.array([years.index(int(y)) for y in obs["year"]])
     since = obs["year"].to_numpy(float) - years[-1]                    # years before the last history year (<= 0)
     sigma = ((obs["high"] - obs["low"]) / 4).to_numpy(float)
     value = obs["observed"].to_numpy(float)
-    fuel_rows = obs["quantity"].to_numpy() == "road-fuel"
+    kind = obs["quantity"].to_numpy()
+    fuel_rows, share_rows = kind == "road-fuel", kind == "four-wheel-share"
     S = {k: np.stack([s[k] for s in stock])[:, t] for k in classes}
-    F = {k: np.stack([np.where(fuel_rows, [f[(k, p)][i] if p else 0.0 for p, i in zip(obs["product"], t)], 0.0)
-                      for f in fuel]) for k in classes}
+    F = {k: np.stack([[f[(k, p)][i] if p else 0.0 for p, i in zip(obs["product"], t)] for f in fuel]) for k in classes}
+    four = np.array([ctx.cat.vclass(k).wheels >= 4 for k in classes])
     keys = [(p, k) for p in USE for k in classes]
     prior = np.array([b[key].to_fit(b[key].prior) for key in keys])
     psig = np.array([b[key].sigma for key in keys])
     n = len(classes)
 
     def model(x):
-        out = np.zeros(len(obs))
-        for i, k in enumerate(classes):
-            lam, km, trend = x[i], np.exp(x[n + i]), x[2 * n + i]
-            out += np.where(fuel_rows, km * (1 + trend) ** since * _interp(F[k], logs, lam), _interp(S[k], logs, lam))
-        return out
+        fuel_k = np.array([np.exp(x[n + i]) * (1 + x[2 * n + i]) ** since * _interp(F[k], logs, x[i])
+                           for i, k in enumerate(classes)])                               # (class, observation)
+        stock_k = np.array([_interp(S[k], logs, x[i]) for i, k in enumerate(classes)])
+        total = fuel_k.sum(axis=0)
+        share = fuel_k[four].sum(axis=0) / np.where(total > 0, total, 1.0)
+        return np.where(fuel_rows, total, np.where(share_rows, share, stock_k.sum(axis=0)))
 
     residuals = lambda x: np.concatenate([(model(x) - value) / sigma, (x - prior) / psig])
     lo = np.array([b[key].to_fit(b[key].low) for key in keys])

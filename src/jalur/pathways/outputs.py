@@ -161,6 +161,11 @@ def _workbook(path: Path, iamc: pd.DataFrame, summ: pd.DataFrame, prov: dict, ca
         sources.to_excel(xl, sheet_name="Sources", index=False)
 
 
+#: What the wedges of ``jalur compare`` count (``--quantity``).
+WEDGE_BASIS = {"wtw": "well-to-wheel, without land-use change or vehicle production",
+               "lca": "life cycle: well-to-wheel, land-use change, vehicle production and maintenance"}
+
+
 def write_comparison(runs: dict[str, xr.Dataset], out_dir: str | Path, *, quantity: str = "wtw",
                      registry: Registry | None = None) -> Path:
     """Write a comparison of scenarios into *out_dir*, atomically: ``compare.csv``, ``wedges.csv``,
@@ -173,7 +178,11 @@ def write_comparison(runs: dict[str, xr.Dataset], out_dir: str | Path, *, quanti
     try:
         compare_table(runs).to_csv(tmp / "compare.csv", index=False)
         w = pd.concat({n: wedges(runs[names[0]], runs[n], quantity) for n in names[1:]}, names=["scenario", "year"])
-        w.reset_index().to_csv(tmp / "wedges.csv", index=False)
+        w = w.reset_index()
+        w.insert(2, "basis", WEDGE_BASIS[quantity])
+        w.insert(3, "unit", "Mt CO2e/yr")
+        w.insert(4, "against", names[0])
+        w.to_csv(tmp / "wedges.csv", index=False)
         fig = wedge_figure(names[0], runs[names[0]], runs, quantity)
         fig.write_html(tmp / "wedges.html", include_plotlyjs="directory")
         figure_to_png(fig, tmp / "wedges.png")

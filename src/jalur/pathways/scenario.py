@@ -24,6 +24,7 @@ Errors name the file, the key path (``levers.sales_shares.car.targets.bevv``) an
 from __future__ import annotations
 
 import copy
+import re
 import functools
 from pathlib import Path
 from typing import Any, Literal
@@ -420,6 +421,11 @@ def write_new_scenario(path: str | Path, name: str, base: str) -> Path:
     from jalur.io import atomic_write_text
 
     p = Path(path)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise InputError(f"scenario name {name!r} not allowed: use lower-case letters, digits, '-' and '_' "
+                         "(it names the file and the runs)")
+    if name in builtin_names():
+        raise InputError(f"{name!r} is a built-in scenario; choose another name (built-in: {', '.join(builtin_names())})")
     if p.exists():
         raise InputError(f"{p} already exists; choose another name or --out")
     text = new_scenario_text(name, base)

@@ -21,6 +21,8 @@ from jalur.pathways.mix import powertrain_shares
 from jalur.pathways.scenario import Levers, Scenario
 from jalur.physics.activity import in_use_curve
 
+#: Half-life [year] of the historical trend of km per vehicle after the history: it fades, without a kink.
+KM_TREND_HALF_LIFE = 5.0
 #: History years whose ownership trend the projection continues (the slope of the ownership curve at the join).
 OWNERSHIP_WINDOW = 8
 
@@ -209,13 +211,33 @@ def registered_stock(ctx: FleetContext, n: np.ndarray, fleets: dict[str, ClassFl
                         attrs={"units": "vehicles", "long_name": "registered stock"})
 
 
+def km_trend_factor(trend: float, since) -> np.ndarray:
+    """Km per vehicle relative to the last history year [1], for years *since* it (negative: history).
+
+    Notes
+    -----
+    :math:`(1+\\tau)^{t}` for :math:`t \\le 0`; :math:`\\prod_{s=1}^{t} (1 + \\tau\\, 2^{-s/h})` after, with *h* the
+    half-life :data:`KM_TREND_HALF_LIFE`: the trend continues at first, then fades.
+
+    Examples
+    --------
+    >>> [round(float(x), 4) for x in km_trend_factor(0.02, np.array([-1, 0, 1, 2]))]
+    [0.9804, 1.0, 1.0174, 1.0328]
+    """
+    t = np.asarray(since)
+    steps = 1.0 + trend * 0.5 ** (np.arange(1, max(int(t.max()), 0) + 1) / KM_TREND_HALF_LIFE)
+    after = np.concatenate([[1.0], np.cumprod(steps)])
+    return np.where(t <= 0, (1.0 + trend) ** np.minimum(t, 0), after[np.clip(t, 0, None)])
+
+
 def activity(ctx: FleetContext, lv: Levers, annual_km: xr.DataArray) -> xr.DataArray:
     """Stage 4 — km per vehicle in use by case, vintage and year [km/year]: (sample, case, vintage, year).
 
     A vehicle drives its first-year km (*annual_km*, sample x case: ``annual_km`` times the class's
-    ``annual_km_scale``, as driven in the last history year), less the class's decline per year of age; in
-    history years km per vehicle change at the class's fitted ``km_trend_history`` (e.g. ride-hailing, freight)
-    up to the last history year, and after it at the ``km_growth`` lever.
+    ``annual_km_scale``, as driven in the last history year), less the class's decline per year of age. Km per
+    vehicle change at the class's fitted ``km_trend_history`` (ride-hailing, freight) up to the last history year;
+    after it the trend fades with a half-life of :data:`KM_TREND_HALF_LIFE` years (no kink at the join), times the
+    ``km_growth`` lever.
     """
     age = YEARS[None, :] - VINTAGES[:, None]
     out = np.zeros((annual_km.sizes["sample"], len(ctx.cases), len(VINTAGES), len(YEARS)))
@@ -223,7 +245,7 @@ def activity(ctx: FleetContext, lv: Levers, annual_km: xr.DataArray) -> xr.DataA
         idx = ctx.of_class(k)
         d = ctx.history[k].use.decline
         growth = ((1.0 + lv.km_growth.get(k, 0.0) / 100.0) ** np.clip(YEARS - HIST_END, 0, None)
-                  * (1.0 + ctx.history[k].use.km_trend) ** np.clip(YEARS - HIST_END, None, 0))
+                  * km_trend_factor(ctx.history[k].use.km_trend, YEARS - HIST_END))
         shape = np.where(age >= 0, km_by_age(d, np.clip(age, 0, None)), 0.0) * growth[None, :]    # (V, Y)
         out[:, idx] = annual_km.values[:, idx, None, None] * shape[None, None]
     return xr.DataArray(out, dims=("sample", "case", "vintage", "year"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jalur.pathways.calibration import HOLD_OUT, OUTLIERS, calibration_report, observations
+from jalur.pathways.calibration import HOLD_OUT, OUTLIERS, calibration_report, four_wheel_share, observations
+from jalur.pathways.context import context
 from jalur.pathways.fit import SOURCE, bounds, fit
 
 
@@ -92,3 +93,14 @@ def test_modelled_fuel_moves_with_km_not_only_with_sales(registry, tmp_path):
     reg2 = registry.with_overrides([ov])
     b = road_fuel_by_class(run("bau", registry=reg2), cat, ["motorcycle"])[("motorcycle", "gasoline")]
     np.testing.assert_allclose(b[:16], 2 * a[:16], rtol=1e-9)       # history: same stock, twice the km
+
+
+def test_four_wheel_share_counts_only_classes_of_four_wheels_or_more(registry):
+    """Hand-worked: gasoline 6 (motorcycles) + 3 (cars) + 1 (trucks) in year one gives 4/10; the
+    bus (six wheels) is all of diesel, and other products do not mix in."""
+    cat = context(registry).cat
+    by_class = {("motorcycle", "gasoline"): np.array([6.0, 0.0]), ("car", "gasoline"): np.array([3.0, 1.0]),
+                ("truck", "gasoline"): np.array([1.0, 0.0]), ("bus", "diesel"): np.array([5.0, 5.0])}
+    assert cat.vclass("motorcycle").wheels == 2
+    np.testing.assert_allclose(four_wheel_share(by_class, cat, "gasoline"), [0.4, 1.0])
+    np.testing.assert_allclose(four_wheel_share(by_class, cat, "diesel"), [1.0, 1.0])

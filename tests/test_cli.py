@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from jalur import __version__, data_version
@@ -283,27 +284,62 @@ def test_failed_run_leaves_no_half_written_folder(capsys, tmp_path, monkeypatch)
 
     monkeypatch.setattr(outputs, "_workbook", boom)
     out = tmp_path / "res"
-    with pytest.raises(RuntimeError):
-        main(["run", "bau", "--out", str(out)])
+    code, _, err = run(capsys, "run", "bau", "--out", str(out))
+    assert code == 1 and "disk full" in err and "Traceback" not in err
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == []
 
 
-def test_run_replaces_only_its_own_folder(capsys, tmp_path):
+def test_run_again_keeps_the_users_files_and_replaces_only_its_own(capsys, tmp_path):
+    """A second run into the same folder replaces jalur's unchanged files and keeps what the user added."""
     out = tmp_path / "res"
     code, _, _ = run(capsys, "run", "bau", "--out", str(out))
-    (out / "stale.txt").write_text("left from an older run")
+    (out / "analysis-notes.docx").write_bytes(b"PK\x03\x04 my notes")
+    (out / "charts" / "my-chart.png").write_bytes(b"mine")
+    old_iamc = (out / "iamc.csv").stat().st_mtime_ns
     code, _, _ = run(capsys, "run", "bau", "--out", str(out))
-    assert code == 0 and not (out / "stale.txt").exists() and (out / "iamc.csv").exists()
+    assert code == 0
+    assert (out / "analysis-notes.docx").read_bytes() == b"PK\x03\x04 my notes"
+    assert (out / "charts" / "my-chart.png").read_bytes() == b"mine"
+    assert (out / "calibration.csv").exists() and (out / "iamc.csv").stat().st_mtime_ns != old_iamc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
 
 
-def test_run_refuses_a_folder_with_user_files(capsys, tmp_path):
+def test_a_file_jalur_wrote_before_and_not_again_is_removed_only_if_unchanged(registry, tmp_path):
+    from jalur.pathways.model import run as run_model
+    from jalur.pathways.outputs import write_run
+
+    ds = run_model("bau", registry=registry)
+    out = tmp_path / "res"
+    write_run(ds, out, registry=registry, calibration=pd.DataFrame({"a": [1]}))
+    write_run(ds, out, registry=registry)  # no calibration this time: jalur's unchanged calibration.csv goes
+    assert not (out / "calibration.csv").exists() and (out / "iamc.csv").exists()
+    write_run(ds, out, registry=registry, calibration=pd.DataFrame({"a": [1]}))
+    (out / "calibration.csv").write_text("my notes on the calibration")
+    write_run(ds, out, registry=registry)  # changed by the user: kept
+    assert (out / "calibration.csv").read_text() == "my notes on the calibration"
+
+
+def test_run_refuses_to_overwrite_an_edited_output(capsys, tmp_path):
+    out = tmp_path / "res"
+    run(capsys, "run", "bau", "--out", str(out))
+    (out / "workbook.xlsx").write_bytes(b"edited by the analyst")
+    code, _, err = run(capsys, "run", "bau", "--out", str(out))
+    assert code == 2 and "workbook.xlsx" in err and "changed after jalur wrote it" in " ".join(err.split())
+    assert (out / "workbook.xlsx").read_bytes() == b"edited by the analyst"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_run_writes_beside_user_files_but_never_over_them(capsys, tmp_path):
     (tmp_path / "thesis.docx").write_text("precious")
-    code, _, err = run(capsys, "run", "bau", "--out", str(tmp_path))
-    assert code == 2 and "files that jalur did not write" in " ".join(err.split())
-    assert (tmp_path / "thesis.docx").read_text() == "precious"
-    assert [p.name for p in tmp_path.iterdir()] == ["thesis.docx"]
+    code, _, _ = run(capsys, "run", "bau", "--out", str(tmp_path))
+    assert code == 0 and (tmp_path / "thesis.docx").read_text() == "precious" and (tmp_path / "iamc.csv").exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "iamc.csv").write_text("the user's own table")
+    code, _, err = run(capsys, "run", "bau", "--out", str(other))
+    assert code == 2 and "iamc.csv" in err and "did not write" in " ".join(err.split())
+    assert [p.name for p in other.iterdir()] == ["iamc.csv"] and (other / "iamc.csv").read_text() == "the user's own table"
 
 
 def test_run_user_scenario_file_and_bad_one(capsys, tmp_path):

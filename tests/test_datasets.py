@@ -198,7 +198,7 @@ def test_csv_override_with_inline_citation(mini_dir, tmp_path):
 
 
 @pytest.mark.parametrize("content,message", [
-    ("tables:\n  nope: []\n", "no data table 'nope'"),
+    ("tables:\n  nope: [{a: 1}]\n", "no data table 'nope'"),
     ("tables:\n  demo-intensity:\n    - {region: jawa, year: 2023, value: 1, unit: g CO2e/kWh, source_id: demo-src}\n",
      "'jawa' is not allowed"),
     ("tables:\n  demo-intensity:\n    - {region: jamali, year: 2023, value: 1, unit: g CO2e/kWh, source_id: who}\n",

@@ -37,3 +37,9 @@ class UnknownKeyError(JalurError, KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its message; keep it readable
         return str(self.args[0]) if self.args else ""
+
+
+class OutputError(JalurError, OSError):
+    """A file or folder the user asked jalur to write cannot be written (read-only place, a file in the way ...)."""
+
+    exit_code = 2

@@ -1,9 +1,11 @@
 """The ``jalur`` command line: a thin skin over the Python API.
 
-Exit codes: 0 success; 1 other jalur error; 2 bad option or unknown name; 3 invalid data, override or scenario.
+Exit codes: 0 success; 1 other jalur error or an unforeseen fault (``JALUR_DEBUG=1`` shows its traceback);
+2 bad option, unknown name or a file that cannot be written; 3 invalid data, override or scenario.
 A user mistake prints one paragraph on stderr, never a traceback.
 """
 
+import os
 import sys
 
 import typer
@@ -53,6 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     except JalurError as exc:
         err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False)
         return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was written")
+        return 130
+    except Exception as exc:  # a fault jalur did not foresee: still one paragraph, never a traceback
+        if os.environ.get("JALUR_DEBUG"):
+            raise
+        what = f"cannot read or write {exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename \
+            else f"{type(exc).__name__}: {exc}"
+        err.print(Text("error: ", style="bold red") + Text(f"{what}. This is a fault jalur did not foresee; please "
+                  "report it with the command you ran (set JALUR_DEBUG=1 to see the traceback)."), highlight=False)
+        return 1
     return 0
 
 

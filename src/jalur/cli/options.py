@@ -49,6 +49,21 @@ class LazyHelpCommand(TyperCommand):
         super().format_help(ctx, formatter)
 
 
+class _DefaultCommandContext(typer.Context):
+    """The context of a group's default command: usage lines and "Try ... -h" name the group, which is what the
+    user typed (``jalur vehicle car-lmpv``), not the command's internal name."""
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else super().command_path
+
+
+class DefaultLazyHelpCommand(LazyHelpCommand):
+    """A :class:`LazyHelpCommand` run as a group's default command (see :class:`DefaultCommandGroup`)."""
+
+    context_class = _DefaultCommandContext
+
+
 class DefaultCommandGroup(TyperGroup):
     """A group that runs its ``default`` command when the first argument names no subcommand.
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from jalur.cli.options import DefaultCommandGroup, LazyHelpCommand, OverrideOpt, Overrides, with_lca_options
+from jalur.cli.options import DefaultCommandGroup, DefaultLazyHelpCommand, LazyHelpCommand, OverrideOpt, Overrides, with_lca_options
 from jalur.cli.render import Format, err, render
 
 #: The command's name: ``jalur vehicle ...`` (the module's).
@@ -38,7 +38,7 @@ def _region(reg, region: Optional[str]) -> str:
     return region or catalog(reg).national.id
 
 
-@vehicle_app.command("lca", cls=LazyHelpCommand)
+@vehicle_app.command("lca", cls=DefaultLazyHelpCommand)
 @with_lca_options
 def vehicle_lca(
     segment: str = SegmentArg,

@@ -18,11 +18,12 @@ source id on the spot.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from jalur.datasets.table import OverrideRecord, Table
 from jalur.datasets.validate import (
@@ -33,14 +34,11 @@ from jalur.datasets.validate import (
     validate_frame,
 )
 from jalur.errors import DataError
-from jalur.io.text import read_user_text
+from jalur.io.text import load_yaml, read_user_text
 
 
 def _read_yaml(text: str, where: str) -> tuple[dict[str, list[dict]], list[dict]]:
-    try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise DataError(f"{where}: not valid YAML: {exc}") from None
+    raw = load_yaml(text, where, DataError) or {}
     if not isinstance(raw, dict) or not isinstance(raw.get("tables"), dict):
         raise DataError(f"{where}: an override needs a 'tables' mapping of table name -> list of rows")
     bad = set(raw) - {"tables", "sources"}
@@ -55,14 +53,61 @@ def _read_yaml(text: str, where: str) -> tuple[dict[str, list[dict]], list[dict]
     for name, lst in raw["tables"].items():
         if not isinstance(lst, list) or not all(isinstance(r, dict) for r in lst):
             raise DataError(f"{where}: tables.{name}: must be a list of rows (mappings)")
+        if not lst:
+            raise DataError(f"{where}: tables.{name}: no rows; give at least one row (or remove the table)")
         rows[name] = [{k: "" if v is None else str(v) for k, v in r.items()} for r in lst]
+    if not rows:
+        raise DataError(f"{where}: 'tables' is empty; give at least one table with rows")
     return rows, sources
 
 
+#: A number written with a decimal comma, optionally with dots grouping thousands ("9,5", "1.234,5").
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+|[+-]?\d{1,3}(\.\d{3})+")
+#: Only dots grouping thousands ("1.234"): a thousand or a decimal? Refused in a decimal-comma file.
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}\.\d{3}")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The field delimiter of a CSV text from its header line: ``,``, ``;`` (Indonesian- or European-locale
+    Excel, which also writes decimal commas) or a tab (Excel's "Unicode text").
+
+    >>> sniff_delimiter("table;region;value\\n")
+    ';'
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
+
+
+def _decimal_commas(df: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Cells of a semicolon CSV written with a decimal comma, as numbers with a decimal point."""
+    problems = []
+    for c in df.columns:
+        col = df[c].astype(str).str.strip()
+        amb = col.str.fullmatch(_AMBIGUOUS.pattern) & ~col.str.contains(",")
+        for i in col.index[amb][:3]:
+            problems.append(f"row {i + 2}, column '{c}': {col[i]!r}")
+        dec = col.str.fullmatch(_DECIMAL_COMMA.pattern) & ~amb
+        df.loc[dec, c] = col[dec].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    if problems:
+        raise DataError(f"{where}: a semicolon-separated CSV (decimal commas) holds numbers with a dot and three "
+                        f"digits ({'; '.join(problems)}): a thousand separator or a decimal point? Write numbers "
+                        "without thousand separators (9,5 or 1234,5) and try again")
+    return df
+
+
 def _read_csv(text: str, where: str) -> tuple[dict[str, list[dict]], list[dict]]:
-    df = read_csv_text(text, where)
+    sep = sniff_delimiter(text)
+    df = read_csv_text(text, where, sep=sep)
     if "table" not in df.columns:
-        raise DataError(f"{where}: an override CSV needs a 'table' column naming each row's table")
+        found = ", ".join(repr(c) for c in list(df.columns)[:8]) or "nothing"
+        raise DataError(f"{where}: an override CSV needs a 'table' column naming each row's table; the header "
+                        f"(read as {_SEP_NAMES[sep]}-separated) has {found}")
+    if not len(df):
+        raise DataError(f"{where}: the CSV has a header but no rows; add the rows to override (one per line)")
+    if sep == ";":
+        df = _decimal_commas(df, where)
     rows: dict[str, list[dict]] = {}
     sources = []
     for r in df.to_dict("records"):
@@ -72,6 +117,9 @@ def _read_csv(text: str, where: str) -> tuple[dict[str, list[dict]], list[dict]]
             sources.append({"id": r.get("source_id", "").strip(), "citation": cit, "url": url, "type": "user"})
         rows.setdefault(name, []).append({k: v for k, v in r.items() if v != "" or k in ("low", "high")})
     return rows, sources
+
+
+_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def read_override(path: str | Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
@@ -122,9 +170,31 @@ def _known_keys(reg, frames: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
     return out
 
 
+def _check_override_columns(raw: pd.DataFrame, schema, where: str) -> None:
+    """An override row must give the key, ``source_id`` (and ``value``, ``unit``); other columns may be left out.
+    A column the table does not have is an error, with the nearest allowed name."""
+    required = list(schema.key) + ["source_id"] + (["value", "unit"] if schema.has_values else [])
+    allowed = list(dict.fromkeys(required + list(schema.columns) + (["low", "high"] if schema.has_values else [])
+                                 + ["note"]))
+    missing = [c for c in required if c not in raw.columns]
+    unknown = [c for c in raw.columns if c not in allowed and not str(c).startswith("_")]
+    if not (missing or unknown):
+        return
+    parts = []
+    for c in unknown:
+        near = difflib.get_close_matches(str(c), allowed, n=1)
+        parts.append(f"unknown column {c!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+    if missing:
+        parts.append(f"missing required column(s) {missing}")
+    optional = [c for c in allowed if c not in required]
+    raise DataError(f"{where} [{schema.name}]: {'; '.join(parts)}. Required: {', '.join(required)}; optional: "
+                    f"{', '.join(optional)}")
+
+
 def _merge_table(base: Table, raw: pd.DataFrame, ids: set[str], where: str,
                  known: dict[str, list[str]]) -> tuple[Table, dict[str, int]]:
     schema = base.schema
+    _check_override_columns(raw, schema, where)
     raw = raw.copy()
     if schema.has_values:
         for c in ("low", "high"):

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
 
 from jalur.errors import DataError, UnitError
-from jalur.io.text import read_user_text
+from jalur.io.text import load_yaml, read_user_text
 from jalur.units import parse_unit
 
 COLUMN_TYPES = ("str", "int", "float", "date")
@@ -155,10 +154,7 @@ def load_schema(path: Path) -> Schema:
         If the file is not valid YAML or misses ``name``, ``key`` or ``columns``.
     """
     where = str(path)
-    try:
-        raw = yaml.safe_load(read_user_text(Path(path), DataError))
-    except yaml.YAMLError as exc:
-        raise DataError(f"{where}: not valid YAML: {exc}") from None
+    raw = load_yaml(read_user_text(Path(path), DataError), where, DataError)
     if not isinstance(raw, dict):
         raise DataError(f"{where}: a schema must be a mapping with name, key, columns")
     for k in ("name", "key", "columns"):

@@ -23,10 +23,10 @@ SOURCE_TYPES = ("regulation", "statistics", "report", "paper", "dataset", "news"
 MAX_REPORTED_PROBLEMS = 25
 
 
-def read_csv_text(text: str, where: str) -> pd.DataFrame:
+def read_csv_text(text: str, where: str, sep: str = ",") -> pd.DataFrame:
     """A CSV text as an all-string table (no NaN: empty cells stay empty strings)."""
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, sep=sep)
     except Exception as exc:  # pandas raises ParserError, EmptyDataError ...
         raise DataError(f"{where}: cannot be read as CSV: {exc}") from None
     df.columns = [str(c).strip() for c in df.columns]

@@ -29,12 +29,11 @@ import functools
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from jalur.catalog import Catalog, shipped
 from jalur.errors import JalurError
-from jalur.io.text import read_user_text
+from jalur.io.text import load_yaml, read_user_text
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 YEARS = (2010, 2060)
@@ -261,10 +260,7 @@ def _stamp(p: Path) -> tuple[int, int]:
 @functools.lru_cache(maxsize=64)
 def _parse(p: Path, mtime_ns: int, size: int) -> Any:
     """The YAML of a scenario file, parsed once per version of the file (callers deep-copy what they change)."""
-    try:
-        return yaml.safe_load(read_user_text(p, ScenarioError))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{p}: not valid YAML: {exc}") from None
+    return load_yaml(read_user_text(p, ScenarioError), str(p), ScenarioError)
 
 
 def _read_raw(ref: str | Path, chain: tuple[str, ...] = ()) -> tuple[dict, str]:
@@ -415,7 +411,9 @@ def write_new_scenario(path: str | Path, name: str, base: str) -> Path:
     Raises
     ------
     InputError
-        If *path* exists or cannot be written.
+        If *path* exists or the name is not allowed.
+    OutputError
+        If *path* cannot be written.
     """
     from jalur.errors import InputError
     from jalur.io import atomic_write_text
@@ -428,8 +426,4 @@ def write_new_scenario(path: str | Path, name: str, base: str) -> Path:
         raise InputError(f"{name!r} is a built-in scenario; choose another name (built-in: {', '.join(builtin_names())})")
     if p.exists():
         raise InputError(f"{p} already exists; choose another name or --out")
-    text = new_scenario_text(name, base)
-    try:
-        return atomic_write_text(p, text)
-    except OSError as exc:
-        raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None
+    return atomic_write_text(p, new_scenario_text(name, base))

@@ -109,4 +109,9 @@ MUTANTS = [
     dict(id="m38", engine=F, what="four-wheelers' share counts the two-wheelers", file="src/jalur/pathways/calibration.py",
          old="four = sum(v for k, v in parts.items() if cat.vclass(k).wheels >= 4)",
          new="four = sum(v for k, v in parts.items() if cat.vclass(k).wheels <= 4)"),
+    dict(id="m39", engine=P, what="a BEV below the TKDN minimum keeps the LCEV rate", file="src/jalur/policy/lcev.py",
+         old="    if tkdn >= minimum:", new="    if tkdn >= 0:"),
+    dict(id="m40", engine=P, what="the Perpres 55/2019 schedule stays in force after 2023", file="src/jalur/policy/lcev.py",
+         old='REGULATION_FROM = (("perpres-55-2019", 2019), ("perpres-79-2023", 2024))',
+         new='REGULATION_FROM = (("perpres-55-2019", 2019), ("perpres-79-2023", 2099))'),
 ]

@@ -24,11 +24,12 @@ def tax_cmd(
     km_per_l: Optional[float] = typer.Option(None, "--km-per-l", help="Fuel economy [km/l]."),
     co2: Optional[float] = typer.Option(None, "--co2", help="CO2 emissions [g/km]."),
     ev_range_km: Optional[float] = typer.Option(None, "--ev-range-km", help="PHEV electric range [km]."),
-    tkdn: Optional[float] = typer.Option(None, "--tkdn", help="Local content TKDN [%]."),
+    tkdn: Optional[float] = typer.Option(None, "--tkdn", help="Local content TKDN [%]. Not given: a local or CKD "
+                                        "battery EV is taken at the Perpres 79/2023 minimum of its year (said in the output)."),
     origin: str = typer.Option("local", "--origin", help="local | ckd | cbu."),
     lcgc: bool = typer.Option(False, "--lcgc", help="Registered in the KBH2/LCGC programme (criteria are checked)."),
-    lcev: Optional[bool] = typer.Option(None, "--lcev/--no-lcev", help="Registered in the LCEV programme (default: yes "
-                                        "unless CBU)."),
+    lcev: Optional[bool] = typer.Option(None, "--lcev/--no-lcev", help="Registered in the LCEV programme (default: "
+                                        "decided from --origin and, for battery EVs, --tkdn)."),
     conversion: bool = typer.Option(False, "--conversion", help="ICE motorcycle converted to electric (conversion aid)."),
     date: str = typer.Option(None, "--date", help="Delivery date YYYY-MM-DD (default today)."),
     scheme2_from: Optional[str] = typer.Option(None, "--scheme2-from", help="Date the PP 74/2021 Art. 36B second stage "

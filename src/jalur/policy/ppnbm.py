@@ -18,6 +18,7 @@ Reading of the regulation used here (tested at every band edge):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -27,6 +28,7 @@ from jalur.catalog import Catalog, catalog
 from jalur.datasets import Registry, cell_number, cell_yes
 from jalur.errors import InputError
 from jalur.policy.incentives import incentives, vat
+from jalur.policy.lcev import lcev_status
 from jalur.policy.spec import (  # noqa: F401  (re-exported: the tax engine's public types)
     ORIGINS,
     SCHEME_START,
@@ -147,8 +149,6 @@ def _candidates(reg: Registry, cat: Catalog, spec: VehicleSpec, rows: pd.DataFra
         if matches.empty and category.lcev_articles:
             notes.append(f"LCEV criteria for {pt.id} not met ({'; '.join(why) or 'no LCEV article'}): "
                          "taxed under the conventional articles")
-    elif not spec.lcev and pt.lcev_tokens and category.lcev_articles:
-        notes.append("not registered in the LCEV programme (CBU imports are not): LCEV articles do not apply")
     for token in dict.fromkeys((pt.ppnbm_base, "ice")):
         if matches.empty:
             matches = pick((token,))[0]
@@ -180,7 +180,10 @@ def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=Non
     """
     reg = registry if registry is not None else datasets.load(overrides)
     cat = catalog(reg)
+    given = spec.lcev
     spec = spec.checked(cat)
+    status = lcev_status(reg, cat, spec, given)
+    spec = replace(spec, lcev=status.lcev, tkdn=status.tkdn)
     rows, scheme = _scheme_rows(reg, spec.date, scheme2_from)
     notes: list[str] = []
     matches = _candidates(reg, cat, spec, rows, notes)
@@ -202,7 +205,8 @@ def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=Non
     eff, tariff, dpp = float(best["value"]), float(best["tariff_pct"]), float(best["dpp_pct"])
     vat_pct, vat_rp = vat(reg, spec, subject=tariff > 0)
     res = TaxResult(scheme, str(best["rule"]), str(best["legal_basis"]), cell_yes(best["confirmed"]), tariff, dpp, eff,
-                    spec.price * eff / 100, vat_pct, vat_rp, [], notes, spec.price)
+                    spec.price * eff / 100, vat_pct, vat_rp, [], notes, spec.price, status.basis, status.tkdn,
+                    status.assumed)
     res.incentives = incentives(reg, cat, spec, res)
     return res
 

@@ -136,6 +136,9 @@ class TaxResult:
     incentives: list[Incentive] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     price_rp: float = 0.0
+    lcev_status: str = ""
+    tkdn_pct: float | None = None
+    tkdn_assumed: bool = False
 
     @property
     def ppnbm_after_incentives_rp(self) -> float:
@@ -174,6 +177,9 @@ class TaxResult:
             "vat_after_incentives_rp": round(self.vat_after_incentives_rp, 2),
             "price_rp": self.price_rp,
             "price_incl_tax_rp": round(self.price_incl_tax_rp, 2),
+            "lcev_status": self.lcev_status,
+            "tkdn_pct": self.tkdn_pct,
+            "tkdn_assumed": self.tkdn_assumed,
             "notes": self.notes,
         }
 
@@ -181,7 +187,8 @@ class TaxResult:
         """The assessment as (item, value) lines, in English and Bahasa Indonesia, for a printed table."""
         d = self.as_dict()
         return [
-            ("scheme / skema", d["scheme"]), ("rule / pasal", f"{d['rule']} — {d['legal_basis']}"),
+            ("scheme / skema", d["scheme"]), ("LCEV status / status LCEV", d["lcev_status"] or "—"),
+            ("rule / pasal", f"{d['rule']} — {d['legal_basis']}"),
             ("confirmed", "yes" if d["confirmed"] else "NO (see notes)"),
             ("PPnBM tariff", f"{d['ppnbm_tariff_pct']:g} %"), ("DPP (tax base)", f"{d['dpp_pct']:.4g} % of price"),
             ("PPnBM effective", f"{d['ppnbm_effective_pct']:g} %  = Rp {d['ppnbm_rp']:,.0f}"),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The registry cache of this test session lives in a folder of its own, never in the user's ~/.cache.
+os.environ["JALUR_HOME"] = tempfile.mkdtemp(prefix="jalur-test-home-")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -258,6 +259,10 @@ def test_run_writes_every_output(capsys, tmp_path):
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["jalur_version"] == __version__ and prov["data_version"] == data_version()
     assert prov["scenario"]["name"] == "bau" and prov["scenario"]["sources"]
+    assert prov["scenario"]["origin"] == "built-in" and prov["scenario"]["file"] is None
+    assert len(prov["scenario"]["sha256"]) == 64 and "site-packages" not in json.dumps(prov)
+    created = dt.datetime.fromisoformat(prov["created"])
+    assert created.utcoffset() == dt.timedelta(0) and abs(dt.datetime.now(dt.timezone.utc) - created).total_seconds() < 600
     with pd.ExcelFile(out / "workbook.xlsx") as xl:
         sheets = xl.sheet_names
         book = pd.read_excel(xl, sheet_name="IAMC")
@@ -396,3 +401,21 @@ def test_calibrate_summary(capsys):
     code, out, _ = run(capsys, "calibrate", "--detail", "--format", "json")
     detail = json.loads(out)
     assert {r["role"] for r in detail} >= {"fit", "hold-out", "outlier", "estimate", "check"}
+
+def test_a_scenario_is_named_by_its_content_hash_not_its_path(capsys, tmp_path):
+    from jalur.pathways.scenario import BUILTIN_DIR, load_scenario, scenario_digest
+
+    copy = tmp_path / "copy" / "electrification.yaml"
+    copy.parent.mkdir()
+    copy.write_bytes((BUILTIN_DIR / "electrification.yaml").read_bytes())
+    assert scenario_digest(load_scenario(str(copy))) == scenario_digest(load_scenario("electrification"))
+    changed = tmp_path / "mine.yaml"
+    run(capsys, "scenario", "new", "mine", "--out", str(changed))
+    base = scenario_digest(load_scenario(str(changed)))
+    changed.write_text(changed.read_text().replace("title:", "description: one more word\ntitle:", 1))
+    assert scenario_digest(load_scenario(str(changed))) != base
+    out = tmp_path / "res"
+    code, _, _ = run(capsys, "run", str(changed), "--out", str(out))
+    prov = json.loads((out / "provenance.json").read_text())
+    assert code == 0 and prov["scenario"]["origin"] == "file" and prov["scenario"]["file"] == str(changed)
+    assert prov["scenario"]["sha256"] == scenario_digest(load_scenario(str(changed)))

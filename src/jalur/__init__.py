@@ -4,10 +4,10 @@ Cited Indonesian data (:mod:`jalur.datasets`), one unit registry (:mod:`jalur.un
 life-cycle engine (:mod:`jalur.vehicle`).
 """
 
+from typing import Any
+
 from jalur._version import __version__
-from jalur.datasets import data_version, load
 from jalur.errors import DataError, InputError, JalurError, UnitError, UnknownKeyError
-from jalur.units import ureg
 
 __all__ = [
     "__version__",
@@ -20,3 +20,16 @@ __all__ = [
     "UnitError",
     "UnknownKeyError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``load``, ``data_version`` and ``ureg``, imported on first use (``import jalur`` stays light)."""
+    if name in ("load", "data_version"):
+        from jalur import datasets
+
+        return getattr(datasets, name)
+    if name == "ureg":
+        from jalur.units import registry
+
+        return registry()
+    raise AttributeError(f"module 'jalur' has no attribute {name!r}")

@@ -348,5 +348,5 @@ def shipped() -> Catalog:
     from jalur import datasets
 
     reg = datasets.load_from(datasets.TABLE_DIR, datasets.SCHEMA_DIR, datasets.SOURCES_FILE, datasets.data_version(),
-                             only=TABLES)
+                             only=TABLES, cache=True)
     return Catalog(reg)

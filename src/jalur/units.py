@@ -16,32 +16,62 @@ Units added to pint's defaults:
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import json
 from functools import lru_cache
-
-import pint
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jalur.errors import UnitError
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
-ureg.define("CO2e = [co2e] = CO2eq")
-ureg.define("CO2 = CO2e")
-ureg.define("CH4 = [ch4]")
-ureg.define("N2O = [n2o]")
-ureg.define("IDR = [currency_idr] = Rp")
-ureg.define("USD = [currency_usd]")
-ureg.define("vehicle = [vehicle] = veh")
-ureg.define("passenger = [passenger] = pax")
-ureg.define("thousand = 1e3")
-ureg.define("million = 1e6")
-ureg.define("billion = 1e9")
-ureg.define("kt = 1e3 * t")
-ureg.define("vkm = km")
+if TYPE_CHECKING:
+    import pint
 
-Quantity = ureg.Quantity
+#: Units jalur adds to pint's defaults (see the module docstring).
+DEFINITIONS = ("CO2e = [co2e] = CO2eq", "CO2 = CO2e", "CH4 = [ch4]", "N2O = [n2o]", "IDR = [currency_idr] = Rp",
+               "USD = [currency_usd]", "vehicle = [vehicle] = veh", "passenger = [passenger] = pax",
+               "thousand = 1e3", "million = 1e6", "billion = 1e9", "kt = 1e3 * t", "vkm = km")
+
+
+@lru_cache(maxsize=1)
+def registry() -> "pint.UnitRegistry":
+    """The one unit registry, built on first use (a command that converts no unit never imports pint).
+
+    pint's parsed definitions are cached under ``$JALUR_HOME/pint`` (see :func:`jalur.datasets.cache.home`);
+    where that cannot be written, the registry is built without the cache.
+    """
+    import pint
+
+    from jalur.home import caching, home
+
+    kw: dict[str, Any] = dict(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+    reg = None
+    if caching():
+        try:
+            folder = home() / "pint"
+            folder.mkdir(parents=True, exist_ok=True)
+            reg = pint.UnitRegistry(cache_folder=folder, **kw)
+        except Exception:  # an unwritable or damaged cache: build without it
+            reg = None
+    if reg is None:
+        reg = pint.UnitRegistry(**kw)
+    for d in DEFINITIONS:
+        reg.define(d)
+    return reg
+
+
+def __getattr__(name: str) -> Any:
+    """``ureg`` and ``Quantity``, built on first access."""
+    if name == "ureg":
+        return registry()
+    if name == "Quantity":
+        return registry().Quantity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=4096)
-def parse_unit(text: str) -> pint.Unit:
+def parse_unit(text: str) -> "pint.Unit":
     """Parse a unit string with jalur's registry.
 
     Parameters
@@ -61,9 +91,9 @@ def parse_unit(text: str) -> pint.Unit:
     """
     t = (text or "").strip()
     if t in ("", "1", "-"):
-        return ureg.dimensionless
+        return registry().dimensionless
     try:
-        return ureg.parse_units(t)
+        return registry().parse_units(t)
     except Exception as exc:  # pint raises several unrelated types
         raise UnitError(f"cannot parse unit {text!r}: {exc}") from None
 
@@ -72,6 +102,9 @@ def parse_unit(text: str) -> pint.Unit:
 def conversion_factor(from_unit: str, to_unit: str) -> float:
     """Return the factor *f* such that ``x [from_unit] == x * f [to_unit]``.
 
+    Factors pint computed once are kept on disk (:func:`known_factors`), so that a command whose conversions are
+    all known does not build the registry.
+
     Examples
     --------
     >>> conversion_factor("t CO2e/MWh", "g CO2e/kWh")
@@ -79,11 +112,61 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     >>> conversion_factor("%", "1")
     0.01
     """
+    known = known_factors()
+    key = f"{from_unit} -> {to_unit}"
+    if key in known:
+        return known[key]
+    import pint
+
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     try:
-        return float(ureg.Quantity(1.0, src).to(dst).magnitude)
+        f = float(registry().Quantity(1.0, src).to(dst).magnitude)
     except pint.DimensionalityError:
         raise UnitError(
             f"unit {from_unit!r} ({src.dimensionality}) cannot be converted to {to_unit!r} "
             f"({dst.dimensionality})"
         ) from None
+    known[key] = f
+    _dirty.append(key)
+    return f
+
+
+_dirty: list[str] = []
+
+
+def _factors_file() -> Path:
+    from importlib.metadata import version
+
+    from jalur._version import __version__
+    from jalur.home import home
+
+    tag = hashlib.sha256("\n".join((__version__, version("pint"), *DEFINITIONS)).encode()).hexdigest()[:16]
+    return home() / "cache" / f"unit-factors-{tag}.json"
+
+
+@lru_cache(maxsize=1)
+def known_factors() -> dict[str, float]:
+    """Conversion factors computed before, read from ``$JALUR_HOME/cache`` (named by a hash of jalur's and pint's
+    versions and jalur's unit definitions); new ones are written back when the process ends."""
+    from jalur.home import caching
+
+    if not caching():
+        return {}
+    atexit.register(_save_factors)
+    try:
+        doc = json.loads(_factors_file().read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in doc.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _save_factors() -> None:
+    if not _dirty:
+        return
+    try:
+        from jalur.io.files import atomic_write_text
+
+        atomic_write_text(_factors_file(), json.dumps(known_factors(), sort_keys=True))
+        _dirty.clear()
+    except Exception:  # a cache that cannot be written is no fault of the run
+        pass

@@ -29,7 +29,7 @@ class _Allowed(dict):
             from jalur import datasets
 
             reg = datasets.load_from(datasets.TABLE_DIR, datasets.SCHEMA_DIR, datasets.SOURCES_FILE,
-                                     datasets.data_version(), only=("grid-intensity", "regions"))
+                                     datasets.data_version(), only=("grid-intensity", "regions"), cache=True)
             return ", ".join(sorted(set(reg.table("grid-intensity").frame["scenario"]) - {"historical"}))
         return ", ".join(cat.names(key))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import pandas as pd
 
+from jalur.datasets.cache import cached, registry_key
 from jalur.datasets.overrides import apply_override
 from jalur.datasets.schema import Schema, load_schema
 from jalur.datasets.table import OverrideRecord, Table
@@ -143,8 +145,12 @@ def read_table_file(path: Path, schema: Schema, source_ids: set[str]) -> Table:
     return Table(schema, validate_frame(raw, schema, source_ids, str(path)))
 
 
+def _data_files(table_dir: Path, schema_dir: Path, sources_file: Path) -> list[Path]:
+    return [*Path(table_dir).glob("*.csv"), *Path(schema_dir).glob("*.yaml"), Path(sources_file)]
+
+
 def load_from(table_dir: Path, schema_dir: Path, sources_file: Path, version: str,
-              only: Iterable[str] | None = None) -> Registry:
+              only: Iterable[str] | None = None, *, cache: bool = False) -> Registry:
     """Load and validate a registry from explicit folders (used by tests and by :func:`load`).
 
     Parameters
@@ -152,7 +158,13 @@ def load_from(table_dir: Path, schema_dir: Path, sources_file: Path, version: st
     only : iterable of str, optional
         Load only these tables (e.g. the catalogue's dimension tables); references are then checked only
         among them.
+    cache : bool
+        Use the disk cache of validated registries (:mod:`jalur.datasets.cache`), keyed on the files' bytes.
     """
+    if cache:
+        key = registry_key(_data_files(table_dir, schema_dir, sources_file), version,
+                           "only=" + (",".join(sorted(only)) if only is not None else "*"))
+        return cached(key, lambda: load_from(table_dir, schema_dir, sources_file, version, only))
     sources = check_sources(read_csv_text(read_user_text(sources_file, DataError), str(sources_file)), str(sources_file))
     ids = set(sources.index)
     wanted = set(only) if only is not None else None
@@ -181,7 +193,17 @@ def load_from(table_dir: Path, schema_dir: Path, sources_file: Path, version: st
 
 @functools.lru_cache(maxsize=1)
 def _shipped() -> Registry:
-    return load_from(TABLE_DIR, SCHEMA_DIR, SOURCES_FILE, data_version())
+    return load_from(TABLE_DIR, SCHEMA_DIR, SOURCES_FILE, data_version(), cache=True)
+
+
+def _with_overrides(reg: Registry, overrides: list[Path]) -> Registry:
+    """*reg* with the override files applied, from the disk cache when the same files were applied before."""
+    try:
+        parts = [f"{p.resolve()}\0" + hashlib.sha256(p.read_bytes()).hexdigest() for p in overrides]
+    except OSError:  # let apply_override name the file and the fault
+        return reg.with_overrides(overrides)
+    key = registry_key(_data_files(TABLE_DIR, SCHEMA_DIR, SOURCES_FILE), reg.data_version, "overrides", *parts)
+    return cached(key, lambda: reg.with_overrides(overrides))
 
 
 def load(overrides: Iterable[str | Path] | None = None) -> Registry:
@@ -198,10 +220,11 @@ def load(overrides: Iterable[str | Path] | None = None) -> Registry:
         The shipped registry is loaded once per process; registries are read-only.
     """
     reg = _shipped()
-    return reg.with_overrides(overrides) if overrides else reg
+    return _with_overrides(reg, [Path(p) for p in overrides]) if overrides else reg
 
 
 def check(overrides: Iterable[str | Path] | None = None) -> Registry:
-    """Validate the shipped data (re-read from disk) and any override files; return the registry."""
+    """Validate the shipped data (re-read from disk, not from the cache) and any override files."""
     _shipped.cache_clear()
-    return load(overrides)
+    reg = load_from(TABLE_DIR, SCHEMA_DIR, SOURCES_FILE, data_version())
+    return reg.with_overrides([Path(p) for p in overrides]) if overrides else reg

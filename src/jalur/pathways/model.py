@@ -32,7 +32,7 @@ from jalur.labelled import einsum
 from jalur.pathways.context import HIST_END, YEARS, FleetContext, context
 from jalur.pathways.energy import emissions, energy, factors, inputs
 from jalur.pathways.levers import check_scenario, share_tables
-from jalur.pathways.scenario import Scenario, load_scenario
+from jalur.pathways.scenario import Scenario, load_scenario, scenario_digest, scenario_origin
 from jalur.pathways.turnover import (
     activity, case_sales, class_fleet, class_sales, cohorts, describe_cases, exogenous_sales, registered_stock,
     stock,
@@ -189,7 +189,8 @@ def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final,
         ds = ds.assign_coords(describe_cases(ctx))
     ds.attrs.update({
         "title": f"jalur fleet projection: {sc.name}", "scenario": sc.name, "scenario_title": sc.title,
-        "scenario_file": sc.path, "scenario_levers": json.dumps(sc.levers.model_dump(mode="json"), sort_keys=True),
+        "scenario_file": sc.path, "scenario_origin": scenario_origin(sc), "scenario_sha256": scenario_digest(sc),
+        "scenario_levers": json.dumps(sc.levers.model_dump(mode="json"), sort_keys=True),
         "scenario_sources": json.dumps(sc.sources), "jalur_version": __version__, "data_version": reg.data_version,
         "provenance": json.dumps(reg.provenance()), "ownership_fits": json.dumps(_plain(ownership)), "gwp": "ar6-gwp100",
         "labels": _labels(ctx.reg),

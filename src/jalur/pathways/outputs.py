@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -144,16 +145,26 @@ def commit_out_dir(od: OutDir) -> Path:
     return out
 
 
+def created_at() -> str:
+    """Now, in UTC, to the second (ISO 8601), as recorded in every ``provenance.json``."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
 def provenance(ds: xr.Dataset, reg: Registry) -> dict[str, Any]:
-    """What produced a run: versions, scenario (levers and sources with citations), data overrides."""
+    """What produced a run: versions, time, scenario (by name and content hash; its file only when it is the
+    user's), levers and sources with citations, data overrides."""
     srcs = json.loads(ds.attrs["scenario_sources"])
+    origin = ds.attrs.get("scenario_origin", "file")
     return {
         "jalur_version": ds.attrs["jalur_version"],
         "data_version": ds.attrs["data_version"],
+        "created": created_at(),
         "scenario": {
             "name": ds.attrs["scenario"],
             "title": ds.attrs["scenario_title"],
-            "file": ds.attrs["scenario_file"],
+            "origin": origin,
+            "file": ds.attrs["scenario_file"] if origin == "file" else None,
+            "sha256": ds.attrs.get("scenario_sha256"),
             "levers": json.loads(ds.attrs["scenario_levers"]),
             "sources": {s: reg.source(s)["citation"] for s in srcs if s in reg.sources.index},
         },
@@ -227,7 +238,8 @@ def _workbook(path: Path, iamc: pd.DataFrame, summ: pd.DataFrame, prov: dict, ca
         "item": ["jalur version", "data version", "scenario", "title", "scenario file", "created by",
                  "units", "sheets"],
         "value": [prov["jalur_version"], prov["data_version"], prov["scenario"]["name"], prov["scenario"]["title"],
-                  prov["scenario"]["file"], "jalur run (see the project README)",
+                  prov["scenario"]["file"] or f"built-in (sha256 {prov['scenario']['sha256']})",
+                  f"jalur run, {prov['created']} (see the project README)",
                   "each row's unit column; GHG in CO2e, IPCC AR6 GWP100",
                   "Summary, IAMC (all variables), Stock, Sales, Energy, Emissions, Upstream, Calibration, Sources"],
     })
@@ -271,7 +283,9 @@ def write_comparison(runs: dict[str, xr.Dataset], out_dir: str | Path, *, quanti
         figure_to_png(fig, tmp / "wedges.png")
         (tmp / "provenance.json").write_text(json.dumps({
             "jalur_version": runs[names[0]].attrs["jalur_version"], "data_version": reg.data_version,
-            "scenarios": names, "overrides": reg.provenance()["overrides"]}, indent=1), encoding="utf-8")
+            "created": created_at(), "scenarios": names,
+            "scenario_sha256": {n: runs[n].attrs.get("scenario_sha256") for n in names},
+            "overrides": reg.provenance()["overrides"]}, indent=1), encoding="utf-8")
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):

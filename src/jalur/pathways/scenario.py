@@ -24,8 +24,10 @@ Errors name the file, the key path (``levers.sales_shares.car.targets.bevv``) an
 from __future__ import annotations
 
 import copy
-import re
 import functools
+import hashlib
+import json
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -403,6 +405,24 @@ def new_scenario_text(name: str, base: str) -> str:
         "  # biodiesel_blend: {2030: 50}\n"
         "  power_scenario: " + load_scenario(base).levers.power_scenario + "\n"
     )
+
+
+def scenario_digest(sc: Scenario) -> str:
+    """SHA-256 (hex) of a scenario's content: every field after its ``extends`` chain is resolved, not its path.
+
+    The same scenario read from two places has one digest; a changed lever gives another.
+    """
+    doc = sc.model_dump(mode="json", exclude={"path"})
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def scenario_origin(sc: Scenario) -> str:
+    """``built-in`` for a scenario shipped with jalur, else ``file``."""
+    try:
+        Path(sc.path).resolve().relative_to(BUILTIN_DIR.resolve())
+        return "built-in"
+    except ValueError:
+        return "file"
 
 
 def write_new_scenario(path: str | Path, name: str, base: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Mapping
 
 import numpy as np
@@ -58,8 +59,22 @@ class Table:
                 cols = [c for c in self.frame.columns if not c.startswith("_")]
                 raise UnknownKeyError(f"table '{self.name}' has no column {col!r}; columns: {', '.join(cols)}")
             wants = [str(w) for w in want] if isinstance(want, (list, tuple, set)) else [str(want)]
-            mask &= self.frame[col].astype(str).isin(wants).to_numpy()
+            text = self._text(col)
+            hit = np.zeros(len(text), dtype=bool)
+            for w in wants:
+                hit |= text == w
+            mask &= hit
         return Table(self.schema, self.frame[mask])
+
+    @cached_property
+    def _texts(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def _text(self, col: str) -> np.ndarray:
+        """Column *col* as an array of str (what :meth:`where` compares), built once per table."""
+        if col not in self._texts:
+            self._texts[col] = np.asarray(self.frame[col].astype(str).to_numpy(), dtype=object)
+        return self._texts[col]
 
     def values(self, unit: str | None = None, column: str = "value") -> np.ndarray:
         """The ``value`` (or ``low``/``high``) column converted to *unit* [unit].

@@ -7,8 +7,19 @@ import datetime as dt
 import pandas as pd
 
 from jalur.catalog import Catalog
-from jalur.datasets import Registry, cell_number, cell_yes
-from jalur.policy.spec import Incentive, TaxResult, VehicleSpec, public_frame
+from jalur.datasets import Registry, cell_number, cell_yes, memoize
+from jalur.policy.spec import Incentive, TaxResult, VehicleSpec, public_records
+
+
+@memoize
+def _vat_rows(reg: Registry) -> tuple[tuple[dt.date, str, float], ...]:
+    """``vat-rates`` as (effective date, goods class, effective rate [%]), by date."""
+    out = []
+    for r in public_records(reg, "vat-rates"):
+        eff = r.get("effective_rate_pct")
+        rate = float(eff) if eff is not None and eff == eff else float(r["value"]) * float(r["dpp_fraction"])
+        out.append((pd.Timestamp(r["effective_date"]).date(), str(r["goods_class"]), rate))
+    return tuple(sorted(out, key=lambda x: x[0]))
 
 
 def vat(reg: Registry, spec: VehicleSpec, subject: bool) -> tuple[float, float]:
@@ -17,13 +28,9 @@ def vat(reg: Registry, spec: VehicleSpec, subject: bool) -> tuple[float, float]:
     Goods subject to PPnBM (*subject*) take the ``ppnbm-luxury`` rows where there are any, others
     ``non-luxury``, and both the ``all`` rows otherwise; the effective rate (rate x tax base) is used.
     """
-    t = public_frame(reg, "vat-rates")
-    t = t[pd.to_datetime(t["effective_date"]).dt.date <= spec.date]
-    own = t[t["goods_class"] == ("ppnbm-luxury" if subject else "non-luxury")]
-    rows = own if len(own) else t[t["goods_class"] == "all"]
-    latest = rows.sort_values("effective_date").iloc[-1]
-    eff = latest.get("effective_rate_pct")
-    rate = float(eff) if eff is not None and eff == eff else float(latest["value"]) * float(latest["dpp_fraction"])
+    rows = [r for r in _vat_rows(reg) if r[0] <= spec.date]
+    own = [r for r in rows if r[1] == ("ppnbm-luxury" if subject else "non-luxury")]
+    rate = (own or [r for r in rows if r[1] == "all"])[-1][2]
     return rate, spec.price * rate / 100
 
 
@@ -69,7 +76,7 @@ def incentives(reg: Registry, cat: Catalog, spec: VehicleSpec, res: TaxResult) -
     and to a local content (TKDN) at least ``tkdn_min`` (and below ``tkdn_max``).
     """
     out: list[Incentive] = []
-    for r in public_frame(reg, "incentives").to_dict("records"):
+    for r in public_records(reg, "incentives"):
         start = dt.date.fromisoformat(str(r["start_date"]))
         end = dt.date.fromisoformat(str(r["end_date"])) if str(r["end_date"]) not in ("", "None", "nan") else dt.date.max
         if not (start <= spec.date <= end) or not _applies(r, spec, cat, res.rule):

@@ -21,11 +21,9 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-import pandas as pd
-
 from jalur import datasets
 from jalur.catalog import Catalog, catalog
-from jalur.datasets import Registry, cell_number, cell_yes
+from jalur.datasets import Registry, cell_number, cell_yes, memoize
 from jalur.errors import InputError
 from jalur.policy.incentives import incentives, vat
 from jalur.policy.lcev import lcev_status
@@ -36,6 +34,7 @@ from jalur.policy.spec import (  # noqa: F401  (re-exported: the tax engine's pu
     TaxResult,
     VehicleSpec,
     public_frame,
+    public_records,
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -64,7 +63,7 @@ def in_band(x: float | None, lo: float | None, hi: float | None, lo_incl: bool, 
     return True
 
 
-def _row_matches(r: pd.Series, spec: VehicleSpec, has_engine: bool) -> tuple[bool, str]:
+def _row_matches(r: dict, spec: VehicleSpec, has_engine: bool) -> tuple[bool, str]:
     """Does rule row *r* apply to *spec*? Returns (match, reason if not)."""
     cc_max = cell_number(r.get("cc_max_diesel")) if spec.fuel == "diesel" and cell_number(r.get("cc_max_diesel")) else cell_number(r["cc_max"])
     ok = in_band(spec.engine_cc, cell_number(r["cc_min"]), cc_max, cell_yes(r["cc_min_incl"]), cell_yes(r["cc_max_incl"]))
@@ -93,15 +92,16 @@ def _row_matches(r: pd.Series, spec: VehicleSpec, has_engine: bool) -> tuple[boo
 # --------------------------------------------------------------------------------------------------
 
 
-def _scheme_rows(reg: Registry, date: dt.date, scheme2_from: dt.date | None) -> tuple[pd.DataFrame, str]:
-    t = public_frame(reg, "ppnbm-rates")
-    base = t[t["scheme"] == "scheme-1"].set_index("rule", drop=False)
-    name = "scheme-1"
-    if scheme2_from is not None and date >= scheme2_from:
-        s2 = t[t["scheme"] == "scheme-2"].set_index("rule", drop=False)
-        base = pd.concat([base.drop(index=s2.index, errors="ignore"), s2])
-        name = "scheme-2"
-    return base.reset_index(drop=True), name
+@memoize
+def _scheme_rows(reg: Registry, scheme2: bool) -> tuple[dict, ...]:
+    """The ``ppnbm-rates`` rows in force: scheme 1, or scheme 1 with the rules scheme 2 replaces (rows as dicts)."""
+    rows = public_records(reg, "ppnbm-rates")
+    base = [r for r in rows if r["scheme"] == "scheme-1"]
+    if not scheme2:
+        return tuple(base)
+    s2 = [r for r in rows if r["scheme"] == "scheme-2"]
+    replaced = {r["rule"] for r in s2}
+    return tuple([r for r in base if r["rule"] not in replaced] + s2)
 
 
 def _lcgc_failures(reg: Registry, spec: VehicleSpec) -> list[str]:
@@ -122,35 +122,36 @@ def _lcgc_failures(reg: Registry, spec: VehicleSpec) -> list[str]:
     return fails
 
 
-def _candidates(reg: Registry, cat: Catalog, spec: VehicleSpec, rows: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+def _candidates(reg: Registry, cat: Catalog, spec: VehicleSpec, rows: tuple[dict, ...], notes: list[str]) -> list[dict]:
     """The rule rows the vehicle meets, in the order the regulation tries them (KBH2, LCEV, conventional)."""
     category = cat.tax_category(spec.category)
     pt = cat.powertrain(spec.powertrain)
-    cat_rows = rows[rows["category"] == spec.category]
+    cat_rows = [r for r in rows if r["category"] == spec.category]
 
-    def pick(tokens: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    def pick(tokens: tuple[str, ...]) -> tuple[list[dict], list[str]]:
         hits, why = [], []
-        for _, r in cat_rows[cat_rows["powertrain"].isin(tokens)].iterrows():
-            ok, reason = _row_matches(r, spec, pt.combustion_engine)
-            (hits if ok else why).append(r if ok else f"{r['rule']}: {reason}")
-        return (pd.DataFrame(hits) if hits else cat_rows.iloc[0:0]), why
+        for r in cat_rows:
+            if r["powertrain"] in tokens:
+                ok, reason = _row_matches(r, spec, pt.combustion_engine)
+                (hits if ok else why).append(r if ok else f"{r['rule']}: {reason}")
+        return hits, why
 
     if category.any_powertrain:
         return pick(("any",))[0]
-    matches = cat_rows.iloc[0:0]
+    matches: list[dict] = []
     if spec.lcgc:
         fails = _lcgc_failures(reg, spec)
         if fails:
             notes.append("KBH2/LCGC criteria not met (" + "; ".join(fails) + "): taxed under the conventional articles")
         else:
             matches = pick(("lcgc",))[0]
-    if matches.empty and spec.lcev and pt.lcev_tokens:
+    if not matches and spec.lcev and pt.lcev_tokens:
         matches, why = pick(pt.lcev_tokens)
-        if matches.empty and category.lcev_articles:
+        if not matches and category.lcev_articles:
             notes.append(f"LCEV criteria for {pt.id} not met ({'; '.join(why) or 'no LCEV article'}): "
                          "taxed under the conventional articles")
     for token in dict.fromkeys((pt.ppnbm_base, "ice")):
-        if matches.empty:
+        if not matches:
             matches = pick((token,))[0]
     return matches
 
@@ -184,16 +185,17 @@ def assess(spec: VehicleSpec, *, registry: Registry | None = None, overrides=Non
     spec = spec.checked(cat)
     status = lcev_status(reg, cat, spec, given)
     spec = replace(spec, lcev=status.lcev, tkdn=status.tkdn)
-    rows, scheme = _scheme_rows(reg, spec.date, scheme2_from)
+    scheme2 = scheme2_from is not None and spec.date >= scheme2_from
+    scheme = "scheme-2" if scheme2 else "scheme-1"
     notes: list[str] = []
-    matches = _candidates(reg, cat, spec, rows, notes)
-    if matches.empty:
+    matches = _candidates(reg, cat, spec, _scheme_rows(reg, scheme2), notes)
+    if not matches:
         raise InputError(f"no PPnBM rule of {scheme} matches this vehicle ({spec.category}, {spec.powertrain}, "
                          f"{spec.engine_cc} cc, {spec.km_per_l} km/l, {spec.co2} g/km); check the inputs")
-    matches = matches.sort_values("value", kind="stable")
-    best = matches.iloc[0]
+    matches = sorted(matches, key=lambda r: float(r["value"]))
+    best = matches[0]
     if len(matches) > 1:
-        others = ", ".join(f"{r['rule']} ({r['value']:g} %)" for _, r in matches.iloc[1:].iterrows())
+        others = ", ".join(f"{r['rule']} ({r['value']:g} %)" for r in matches[1:])
         if not cat.tax_category(spec.category).band_criteria_confirmed:
             notes.append(f"band criteria for this category are not confirmed in the data: rate could also be {others}; "
                          "jalur applies the lowest")

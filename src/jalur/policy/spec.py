@@ -205,3 +205,9 @@ class TaxResult:
 def public_frame(reg: Registry, name: str) -> pd.DataFrame:
     """``reg.table(name).public()``, once per registry."""
     return reg.table(name).public()
+
+
+@memoize
+def public_records(reg: Registry, name: str) -> tuple[dict, ...]:
+    """The rows of ``reg.table(name).public()`` as plain dicts, once per registry (read-only by convention)."""
+    return tuple(public_frame(reg, name).to_dict("records"))

@@ -11,8 +11,10 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# The registry cache of this test session lives in a folder of its own, never in the user's ~/.cache.
+# The registry cache of this test session lives in a folder of its own, never in the user's ~/.cache, and is off
+# unless a test turns it on (tests/test_cache.py): a session derives far more than a user's command would keep.
 os.environ["JALUR_HOME"] = tempfile.mkdtemp(prefix="jalur-test-home-")
+os.environ["JALUR_NO_CACHE"] = "1"
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ def test_an_unwritable_home_runs_without_the_cache(mini_dir, tmp_path, monkeypat
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     monkeypatch.setenv("JALUR_HOME", str(blocker / "home"))
+    monkeypatch.delenv("JALUR_NO_CACHE", raising=False)
     assert _value(_load(mini_dir)) == 761
 
 
@@ -94,3 +95,31 @@ def test_unit_factors_are_remembered(home):
     assert "t CO2e/MWh -> kg CO2e/kWh" in f.read_text()
     units.known_factors.cache_clear()
     assert units.known_factors()["t CO2e/MWh -> kg CO2e/kWh"] == pytest.approx(1.0)
+
+
+MEMO_SCRIPT = """
+import json, sys
+from jalur import datasets
+from jalur.pathways.context import context
+from jalur.policy.lcev import tkdn_minimum
+reg = datasets.load()
+value = tkdn_minimum(reg, "passenger-lt10", 2027)[0]
+ctx = context(reg)
+print(json.dumps({"value": value, "from_disk": len(reg._disk.known), "same_registry": ctx.reg is reg}))
+"""
+
+
+def test_what_models_derived_is_kept_for_the_next_command(home, tmp_path):
+    """A second process reads the memo the first one wrote; a value holding the registry gets the live one."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, JALUR_HOME=str(home))
+    env.pop("JALUR_NO_CACHE", None)
+    runs = [json.loads(subprocess.run([sys.executable, "-c", MEMO_SCRIPT], env=env, capture_output=True, text=True,
+                                      check=True).stdout) for _ in range(2)]
+    assert runs[0] == {"value": 60.0, "from_disk": 0, "same_registry": True}
+    assert runs[1]["value"] == 60.0 and runs[1]["from_disk"] > 0 and runs[1]["same_registry"] is True
+    assert list((home / "cache").glob("memo-*-jalur.pathways.context.pkl"))

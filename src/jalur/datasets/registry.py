@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import pandas as pd
 
-from jalur.datasets.cache import cached, registry_key
+from jalur.datasets.cache import cached, memo_store, registry_key
 from jalur.datasets.overrides import apply_override
 from jalur.datasets.schema import Schema, load_schema
 from jalur.datasets.table import OverrideRecord, Table
@@ -47,7 +47,7 @@ class Registry:
     from it is memoised per registry by :func:`memoize`, the one cache there is.
     """
 
-    __slots__ = ("tables", "sources", "data_version", "overrides", "_memo")
+    __slots__ = ("tables", "sources", "data_version", "overrides", "_memo", "_disk")
 
     def __init__(self, tables: Mapping[str, Table], sources: pd.DataFrame, version: str,
                  overrides: Iterable[OverrideRecord] = ()):
@@ -56,6 +56,11 @@ class Registry:
         object.__setattr__(self, "data_version", version)
         object.__setattr__(self, "overrides", tuple(overrides))
         object.__setattr__(self, "_memo", {})
+        object.__setattr__(self, "_disk", None)
+
+    def keep_on_disk(self, store) -> None:
+        """Let :meth:`memo` read and keep its values in *store* (a :class:`jalur.datasets.cache.MemoStore`)."""
+        object.__setattr__(self, "_disk", store)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenError(f"a registry is read-only (cannot set {name!r}); apply an override file instead")
@@ -121,6 +126,8 @@ class Registry:
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """The value memoised under *key*, computed once by *compute* (used by :func:`memoize`)."""
         memo = self._memo
+        if key not in memo and self._disk is not None:
+            self._disk.fill(self, key[0])
         if key not in memo:
             memo[key] = compute()
         return memo[key]
@@ -164,7 +171,9 @@ def load_from(table_dir: Path, schema_dir: Path, sources_file: Path, version: st
     if cache:
         key = registry_key(_data_files(table_dir, schema_dir, sources_file), version,
                            "only=" + (",".join(sorted(only)) if only is not None else "*"))
-        return cached(key, lambda: load_from(table_dir, schema_dir, sources_file, version, only))
+        reg = cached(key, lambda: load_from(table_dir, schema_dir, sources_file, version, only))
+        reg.keep_on_disk(memo_store(key))
+        return reg
     sources = check_sources(read_csv_text(read_user_text(sources_file, DataError), str(sources_file)), str(sources_file))
     ids = set(sources.index)
     wanted = set(only) if only is not None else None
@@ -203,7 +212,9 @@ def _with_overrides(reg: Registry, overrides: list[Path]) -> Registry:
     except OSError:  # let apply_override name the file and the fault
         return reg.with_overrides(overrides)
     key = registry_key(_data_files(TABLE_DIR, SCHEMA_DIR, SOURCES_FILE), reg.data_version, "overrides", *parts)
-    return cached(key, lambda: reg.with_overrides(overrides))
+    out = cached(key, lambda: reg.with_overrides(overrides))
+    out.keep_on_disk(memo_store(key))
+    return out
 
 
 def load(overrides: Iterable[str | Path] | None = None) -> Registry:

@@ -38,7 +38,10 @@ OVERRIDE_COMMANDS = {
     "vehicle-compare": ["vehicle", "compare", "mc-scooter"],
     "tax": ["tax", "--category", "passenger-lt10", "-p", "bev", "--price", "500000000", "--date", "2025-06-01"],
     "tco": ["tco", "mc-scooter", "-p", "bev"],
+    "vehicle-sensitivity": ["vehicle", "sensitivity", "mc-scooter", "-p", "bev"],
     "run": ["run", "bau"],
+    "compare": ["compare", "bau", "biofuel"],
+    "calibrate": ["calibrate"],
     "scenario-check": ["scenario", "check", "SCENARIO"],
 }
 
@@ -197,3 +200,18 @@ def test_an_unforeseen_fault_is_one_paragraph(capsys, monkeypatch):
     monkeypatch.setattr(ppnbm, "assess", boom)
     code, _, err = _cli(capsys, "tax", "--category", "passenger-lt10", "-p", "bev", "--price", "5e8")
     assert code == 1 and "ZeroDivisionError" in err and "JALUR_DEBUG" in err
+
+
+def test_a_terminal_that_cannot_show_unicode_gets_no_traceback(tmp_path):
+    """Output holds em dashes and Indonesian labels; an ASCII-only terminal gets '?' for them, and exit 0."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONIOENCODING="ascii", JALUR_HOME=str(tmp_path))
+    for args in (["tax", "--category", "passenger", "-p", "bev", "--price", "5e8"], ["scenario", "list"],
+                 ["data", "check", "--override", str(tmp_path / "missing.csv")]):
+        proc = subprocess.run([sys.executable, "-c", "import sys; from jalur.cli import main; sys.exit(main())", *args],
+                              env=env, capture_output=True, text=True, encoding="ascii", errors="replace")
+        assert "Traceback" not in proc.stderr and "UnicodeEncodeError" not in proc.stderr, args
+        assert proc.returncode == (3 if args[0] == "data" else 0), (args, proc.stderr)

@@ -47,6 +47,12 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version_cal
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (used by the console script and by tests)."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets '?', not a traceback
+        if (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") not in ("utf8", "utf16", "utf32"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (AttributeError, ValueError):
+                pass
     try:
         app(args=argv, prog_name="jalur", standalone_mode=True)
     except SystemExit as exc:  # typer/click exit: help, --version, usage errors (code 2)

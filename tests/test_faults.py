@@ -215,3 +215,13 @@ def test_a_terminal_that_cannot_show_unicode_gets_no_traceback(tmp_path):
                               env=env, capture_output=True, text=True, encoding="ascii", errors="replace")
         assert "Traceback" not in proc.stderr and "UnicodeEncodeError" not in proc.stderr, args
         assert proc.returncode == (3 if args[0] == "data" else 0), (args, proc.stderr)
+
+
+def test_the_fit_script_reports_a_bad_override_without_a_traceback(capsys, tmp_path):
+    from jalur.pathways.fit import main as fit_main
+
+    p = tmp_path / "o.csv"
+    p.write_bytes(bytes(range(256)))
+    assert fit_main(["--override", str(p)]) == 3
+    err = capsys.readouterr().err
+    assert "binary file" in err and "Traceback" not in err

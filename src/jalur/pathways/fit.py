@@ -39,6 +39,7 @@ import yaml
 
 from jalur import datasets
 from jalur.datasets import Registry
+from jalur.errors import JalurError
 from jalur.fleet.survival import AGES, weibull_survival
 from jalur.pathways.calibration import (
     HISTORY, OLD_BASIS_END, calibration_report, calibration_summary, observations, road_fuel_by_class,
@@ -144,8 +145,9 @@ def fit_registrations(reg: Registry, survival: dict[str, np.ndarray]) -> dict[st
 # --------------------------------------------------------------------------------------------------
 
 def _override(path: Path, rows: list[dict]) -> Path:
-    path.write_text(yaml.safe_dump({"tables": {"fleet-parameters": rows}}, sort_keys=False), encoding="utf-8")
-    return path
+    from jalur.io import atomic_write_text
+
+    return atomic_write_text(path, yaml.safe_dump({"tables": {"fleet-parameters": rows}}, sort_keys=False))
 
 
 def _rows(params: dict[tuple[str, str], float], reg: Registry, ranges: bool = True) -> list[dict]:
@@ -316,6 +318,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="write the fitted parameters as an override file")
     ap.add_argument("--write", action="store_true", help="write them into the shipped fleet-parameters table")
     args = ap.parse_args(argv)
+    try:
+        return _main(args)
+    except JalurError as exc:  # a bad override or an unwritable --out: one paragraph, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _main(args: argparse.Namespace) -> int:
     reg = datasets.load(args.override)
     params = fit(reg)
     for (name, k), v in params.items():

@@ -232,10 +232,12 @@ def test_run_writes_every_output(capsys, tmp_path):
     out = tmp_path / "res"
     code, stdout, _ = run(capsys, "run", "bau", "--out", str(out))
     assert code == 0 and "Stock|Road|In Use" in stdout and "Stock|Road|Registered" in stdout
-    for stem in ("stock_by_powertrain", "sales_shares_car", "energy_by_carrier", "emissions", "upstream"):
+    report = (out / "report.html").read_text()
+    for stem in ("stock_by_class", "stock_by_powertrain", "sales_shares_car", "energy_by_carrier", "emissions",
+                 "upstream_crops", "upstream_batteries", "upstream_electricity", "upstream_oil_imports_avoided"):
         png = (out / "charts" / f"{stem}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, stem
-        assert "Plotly.newPlot" in (out / "charts" / f"{stem}.html").read_text(), stem
+        assert f"<div id='{stem}'>" in report, stem
     iamc = pd.read_csv(out / "iamc.csv")
     ds = run_model("bau")
     want = to_iamc(ds)

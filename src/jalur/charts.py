@@ -92,6 +92,9 @@ PT_COLOURS = {
     "PHEV": "#9467bd", "BEV": "#2ca02c", "FCEV": "#17becf", "CNG": "#7f7f7f",
     "Gasoline": "#8c564b", "Ethanol": "#bcbd22", "Diesel": "#4d4d4d", "Biodiesel": "#98df8a", "HVO": "#2ca02c",
     "Gases": "#7f7f7f", "Hydrogen": "#17becf", "Electricity": "#1f77b4",
+    "Motorcycle": "#1f77b4", "Car": "#ff7f0e", "Bus": "#2ca02c", "Truck": "#8c564b",
+    "Crude palm oil": "#98df8a", "Sugarcane": "#bcbd22", "Traction batteries": "#2ca02c",
+    "Electricity for road vehicles": "#1f77b4", "Oil imports avoided": "#4d4d4d",
 }
 
 
@@ -106,7 +109,8 @@ def series_figure(years, series: dict[str, "np.ndarray"], title: str, unit: str,
         else:
             kw.update(line={"dash": "dash" if name in dashed else "solid", "color": PT_COLOURS.get(name)})
         fig.add_scatter(**kw)
-    fig.update_layout(title=title, yaxis_title=unit, template="plotly_white", height=520, hovermode="x unified")
+    fig.update_layout(title=title, yaxis_title=unit, xaxis_title="year / tahun", template="plotly_white", height=520,
+                      hovermode="x unified")
     return fig
 
 
@@ -155,6 +159,8 @@ def figure_to_png(fig: go.Figure, path) -> Path:
     title = fig.layout.title.text if fig.layout.title else ""
     ax.set_title(title or "", fontsize=10)
     ax.set_ylabel(fig.layout.yaxis.title.text if fig.layout.yaxis and fig.layout.yaxis.title else "")
+    if not bars and fig.layout.xaxis and fig.layout.xaxis.title and fig.layout.xaxis.title.text:
+        ax.set_xlabel(fig.layout.xaxis.title.text)
     ax.grid(alpha=0.3, axis="y")
     ax.set_ylim(top=ax.get_ylim()[1] * 1.1)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))

@@ -9,7 +9,7 @@ import yaml
 from rich.text import Text
 
 from jalur.cli.options import LazyHelpCommand, OverrideOpt, Overrides
-from jalur.cli.render import Format, err, out, progress, render
+from jalur.cli.render import Format, err, language, out, progress, render
 from jalur.errors import InputError
 
 FormatOpt = typer.Option(Format.table, "--format", help="Output format.")
@@ -18,9 +18,11 @@ scenario_app = typer.Typer(help="Built-in and user scenarios (pathways).", no_ar
 
 def run_cmd(
     scenario: str = typer.Argument(..., help="Built-in scenario name (`jalur scenario list`) or a YAML file."),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="Write iamc.csv, arrays.parquet, workbook.xlsx, charts, "
-                                           "provenance.json here."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Write iamc.csv, variables.csv, arrays.parquet, "
+                                           "workbook.xlsx, report.html, charts/*.png, provenance.json here."),
     fmt: Format = FormatOpt, override: Overrides = OverrideOpt,
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of labels, workbook and report: en | id "
+                                       "(default: JALUR_LANG, else id when LANG starts with id, else en)."),
 ) -> None:
     """Project Indonesia's road fleet, energy, emissions and upstream needs to 2060 under a scenario."""
     from jalur import datasets
@@ -29,6 +31,7 @@ def run_cmd(
     from jalur.pathways.model import run
     from jalur.pathways.outputs import write_run
 
+    lang = language(lang)
     reg = datasets.load(override)
     with progress() as prog:
         task = prog.add_task(f"running {scenario}", total=3 if out_dir else 1)
@@ -39,12 +42,23 @@ def run_cmd(
             cal = calibration_report(reg)
             prog.advance(task)
             prog.update(task, description=f"writing {out_dir}")
-            write_run(ds, out_dir, registry=reg, calibration=cal)
+            write_run(ds, out_dir, registry=reg, calibration=cal, lang=lang)
             prog.advance(task)
-    render(summary(to_iamc(ds)), fmt, title=f"jalur run {ds.attrs['scenario']}: {ds.attrs['scenario_title']}",
-           caption=f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia; GHG in CO2e "
+    table = summary(to_iamc(ds))
+    if lang == "id":
+        from jalur.pathways.report import variables_table
+
+        labels = variables_table(ds).set_index("variable")["label_id"]
+        table.insert(1, "keterangan", [labels.get(v, "") for v in table["variable"]])
+        caption = (f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia; GRK dalam CO2e "
+                   "(IPCC AR6 GWP100). Registered = hitungan BPS dan Korlantas, termasuk kendaraan yang tak lagi "
+                   "dipakai; In Use = kendaraan yang beroperasi dan memakai BBM (energi dan emisi adalah miliknya)")
+    else:
+        caption = (f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia; GHG in CO2e "
                    "(IPCC AR6 GWP100). Registered = what BPS and Korlantas count, incl. vehicles no longer used; "
                    "In Use = the vehicles that drive and burn fuel (energy and emissions are theirs)")
+    render(table, fmt, title=f"jalur run {ds.attrs['scenario']}: {ds.attrs['scenario_title']}", caption=caption,
+           lang=lang)
     if out_dir is not None:
         err.print(f"outputs written to {out_dir}")
 

@@ -21,18 +21,38 @@ class Format(str, Enum):
     json = "json"
 
 
-def fmt_value(v: Any) -> str:
-    """A cell for a rich table: 4 significant digits below 1,000, thousands separators above."""
+LANGUAGES = ("en", "id")
+
+
+def language(lang: str | None) -> str:
+    """The output language: *lang*, else ``$JALUR_LANG``, else ``id`` when ``$LANG`` starts with ``id``, else ``en``."""
+    import os
+
+    chosen = lang or os.environ.get("JALUR_LANG") or ("id" if os.environ.get("LANG", "").startswith("id") else "en")
+    if chosen not in LANGUAGES:
+        raise InputError(f"unknown language {chosen!r} (--lang or JALUR_LANG); languages: {', '.join(LANGUAGES)}")
+    return chosen
+
+
+def fmt_value(v: Any, lang: str = "en") -> str:
+    """A cell for a rich table: 4 significant digits below 1,000, thousands separators above; with ``id`` the
+    Indonesian separators (``1.234,5``).
+
+    >>> fmt_value(1234.5), fmt_value(1234.5, "id"), fmt_value(3.14159, "id")
+    ('1,234', '1.234', '3,142')
+    """
     if isinstance(v, float):
         if v != v:  # NaN
             return ""
         if v in (float("inf"), float("-inf")):
             return "never" if v > 0 else "-inf"
-        return f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+        text = f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+        return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
     return "" if v is None else str(v)
 
 
-def render(df: pd.DataFrame, fmt: Format, title: str | None = None, caption: str | None = None) -> None:
+def render(df: pd.DataFrame, fmt: Format, title: str | None = None, caption: str | None = None,
+           lang: str = "en") -> None:
     """Print *df* as a rich table, CSV or a JSON array of records."""
     from jalur.datasets import to_csv_text
     from jalur.io import frame_to_records
@@ -46,7 +66,7 @@ def render(df: pd.DataFrame, fmt: Format, title: str | None = None, caption: str
         for c in df.columns:
             t.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
         for row in df.itertuples(index=False):
-            t.add_row(*[fmt_value(v) for v in row])
+            t.add_row(*[fmt_value(v, lang) for v in row])
         out.print(t)
 
 

@@ -13,6 +13,10 @@ from jalur.pathways.context import HIST_END
 from jalur.pathways.variables import Row, rows, run_labels, variables
 
 
+#: The guide line of the emissions chart, labelled for what it applies to.
+NET_ZERO_GUIDE = f"Guide: tailpipe CO2 on a straight line from {HIST_END} to zero in 2060"
+
+
 def _template(name: str) -> tuple:
     return tuple(v for v in variables() if v.name == name and not v.regions)
 
@@ -35,9 +39,13 @@ def charts(ds: xr.Dataset) -> dict[str, Any]:
     name = ds.attrs["scenario"]
     nat = _national(ds)
     get = lambda v: nat[v].values if v in nat else np.zeros(len(years))
-    figs = {"stock_by_powertrain": series_figure(
+    figs = {"stock_by_class": series_figure(
+        years, _by(ds, "Stock|Road|In Use|{class}", "class"),
+        f"{name}: road vehicles in use by class / kendaraan yang beroperasi per jenis", "million vehicles"),
+        "stock_by_powertrain": series_figure(
         years, _by(ds, "Stock|Road|In Use|{class}|{powertrain}", "powertrain"),
-        f"{name}: road vehicle stock by powertrain / armada per penggerak", "million vehicles")}
+        f"{name}: road vehicles in use by powertrain, all classes (BEV is mostly e-motorcycles) / "
+        "per penggerak", "million vehicles")}
     labels = run_labels(ds)["classes"]
     for k, info in labels.items():
         sales = [r for r in rows(ds, only=_template("Sales|Road|{class}|{powertrain}")) if r.labels["class"] == info["iamc_label"]]
@@ -56,12 +64,20 @@ def charts(ds: xr.Dataset) -> dict[str, Any]:
                   np.nan)
     figs["emissions"] = series_figure(
         years, {"Tailpipe CO2": tail, "Well-to-wheel GHG": get("Emissions|GHG|Road|Well-to-Wheel"),
-                "Life-cycle GHG": get("Emissions|GHG|Road|Life Cycle"), "Straight line to net zero 2060": nz},
+                "Life-cycle GHG": get("Emissions|GHG|Road|Life Cycle"), NET_ZERO_GUIDE: nz},
         f"{name}: road emissions against a net-zero path / emisi jalan terhadap jalur nol bersih", "Mt CO2(e)/yr",
-        stacked=False, dashed=("Straight line to net zero 2060",))
-    figs["upstream"] = series_figure(
-        years, {"Crude palm oil (Mt)": get("Supply|Crude Palm Oil"), "Sugarcane (10 Mt)": get("Supply|Sugarcane") / 10,
-                "Battery (10 GWh)": get("Supply|Battery") / 10, "Electricity (10 TWh)": get("Electricity|Road") / 10,
-                "Oil imports avoided (million kL)": get("Trade|Oil Imports Avoided")},
-        f"{name}: upstream needs / kebutuhan hulu", "see legend", stacked=False)
+        stacked=False, dashed=(NET_ZERO_GUIDE,))
+    upstream = {  # one unit per chart: a reader compares like with like
+        "upstream_crops": ({"Crude palm oil": get("Supply|Crude Palm Oil"), "Sugarcane": get("Supply|Sugarcane")},
+                           "crops for biofuels / bahan baku nabati", "Mt/yr"),
+        "upstream_batteries": ({"Traction batteries": get("Supply|Battery")},
+                               "traction batteries for new vehicles / baterai kendaraan baru", "GWh/yr"),
+        "upstream_electricity": ({"Electricity for road vehicles": get("Electricity|Road")},
+                                 "electricity for road vehicles / listrik untuk kendaraan", "TWh/yr"),
+        "upstream_oil_imports_avoided": ({"Oil imports avoided": get("Trade|Oil Imports Avoided")},
+                                         "oil imports avoided / impor minyak yang dihindari", "million kL/yr"),
+    }
+    for stem, (series, what, unit) in upstream.items():
+        figs[stem] = series_figure(years, {k: v for k, v in series.items() if np.any(v)} or series,
+                                   f"{name}: {what}", unit, stacked=False)
     return figs

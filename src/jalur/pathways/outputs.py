@@ -193,19 +193,25 @@ def arrays_frame(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None = None,
-              calibration: pd.DataFrame | None = None) -> Path:
+              calibration: pd.DataFrame | None = None, lang: str = "en") -> Path:
     """Write every output of a run into *out_dir* (a failed run leaves the folder as it was).
 
-    Files: ``iamc.csv``, ``summary.csv``, ``arrays.parquet``, ``workbook.xlsx``, ``charts/*.html`` and
-    ``charts/*.png``, ``provenance.json`` (and ``calibration.csv`` when given), listed with their SHA-256 in the
-    manifest ``.jalur-output``. Other files in the folder are kept; see :func:`commit_out_dir`.
+    Files: ``iamc.csv`` (standard IAMC columns), ``variables.csv`` (each variable's unit and labels in English and
+    Bahasa Indonesia), ``summary.csv``, ``arrays.parquet``, ``workbook.xlsx`` (formatted; README, Variables,
+    Caveats and Sources sheets), ``report.html`` (self-contained: summary, caveats and every chart, for e-mail and
+    offline use), ``charts/*.png``, ``provenance.json`` (and ``calibration.csv`` when given), listed with their
+    SHA-256 in the manifest ``.jalur-output``. Other files in the folder are kept; see :func:`commit_out_dir`.
+    *lang* (``en`` or ``id``) chooses the language of the workbook's README sheet, the caveats and the report.
     """
+    from jalur.pathways.report import format_workbook, report_html, variables_table
+
     reg = registry if registry is not None else datasets.load()
     od = prepare_out_dir(out_dir)
     tmp = od.tmp
     try:
         iamc = to_iamc(ds)
         iamc.to_csv(tmp / "iamc.csv", index=False)
+        variables_table(ds).to_csv(tmp / "variables.csv", index=False)
         summ = summary(iamc)
         summ.to_csv(tmp / "summary.csv", index=False)
         arrays_frame(ds).to_parquet(tmp / "arrays.parquet", index=False)
@@ -213,10 +219,12 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
         (tmp / "provenance.json").write_text(json.dumps(prov, indent=1, ensure_ascii=False), encoding="utf-8")
         if calibration is not None:
             calibration.to_csv(tmp / "calibration.csv", index=False)
-        _workbook(tmp / "workbook.xlsx", iamc, summ, prov, calibration)
+        _workbook(tmp / "workbook.xlsx", ds, reg, iamc, summ, prov, calibration, lang)
+        format_workbook(tmp / "workbook.xlsx")
+        figs = charts(ds)
+        (tmp / "report.html").write_text(report_html(ds, summ, prov, figs, lang), encoding="utf-8")
         (tmp / "charts").mkdir()
-        for stem, fig in charts(ds).items():
-            fig.write_html(tmp / "charts" / f"{stem}.html", include_plotlyjs="directory")  # one plotly.min.js, offline
+        for stem, fig in figs.items():
             figure_to_png(fig, tmp / "charts" / f"{stem}.png")
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -226,7 +234,10 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
     return commit_out_dir(od)
 
 
-def _workbook(path: Path, iamc: pd.DataFrame, summ: pd.DataFrame, prov: dict, calibration) -> None:
+def _workbook(path: Path, ds: xr.Dataset, reg: Registry, iamc: pd.DataFrame, summ: pd.DataFrame, prov: dict,
+              calibration, lang: str) -> None:
+    from jalur.pathways.report import caveats, readme_frame, sources_table, variables_table
+
     sheets = {
         "Stock": iamc[iamc["variable"].str.startswith("Stock")],
         "Sales": iamc[iamc["variable"].str.startswith("Sales")],
@@ -234,25 +245,19 @@ def _workbook(path: Path, iamc: pd.DataFrame, summ: pd.DataFrame, prov: dict, ca
         "Emissions": iamc[iamc["variable"].str.startswith("Emissions")],
         "Upstream": iamc[iamc["variable"].str.match(r"(Supply|Land Cover|Trade)")],
     }
-    readme = pd.DataFrame({
-        "item": ["jalur version", "data version", "scenario", "title", "scenario file", "created by",
-                 "units", "sheets"],
-        "value": [prov["jalur_version"], prov["data_version"], prov["scenario"]["name"], prov["scenario"]["title"],
-                  prov["scenario"]["file"] or f"built-in (sha256 {prov['scenario']['sha256']})",
-                  f"jalur run, {prov['created']} (see the project README)",
-                  "each row's unit column; GHG in CO2e, IPCC AR6 GWP100",
-                  "Summary, IAMC (all variables), Stock, Sales, Energy, Emissions, Upstream, Calibration, Sources"],
-    })
-    sources = pd.DataFrame([{"id": k, "citation": v} for k, v in prov["scenario"]["sources"].items()])
+    srcs = json.loads(ds.attrs["scenario_sources"])
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        readme.to_excel(xl, sheet_name="README", index=False)
-        summ.to_excel(xl, sheet_name="Summary", index=False)
+        readme_frame(prov, lang).to_excel(xl, sheet_name="README", index=False)
+        summ.rename(columns=lambda c: int(c) if str(c).isdigit() else c).to_excel(xl, sheet_name="Summary",
+                                                                                 index=False)
         iamc.to_excel(xl, sheet_name="IAMC", index=False)
         for name, df in sheets.items():
             df.to_excel(xl, sheet_name=name, index=False)
+        variables_table(ds).to_excel(xl, sheet_name="Variables", index=False)
         if calibration is not None:
             calibration.to_excel(xl, sheet_name="Calibration", index=False)
-        sources.to_excel(xl, sheet_name="Sources", index=False)
+        pd.DataFrame({"caveat": caveats(ds, lang)}).to_excel(xl, sheet_name="Caveats", index=False)
+        sources_table(reg, srcs).to_excel(xl, sheet_name="Sources", index=False)
 
 
 #: What the wedges of ``jalur compare`` count (``--quantity``).
@@ -279,7 +284,7 @@ def write_comparison(runs: dict[str, xr.Dataset], out_dir: str | Path, *, quanti
         w.insert(4, "against", names[0])
         w.to_csv(tmp / "wedges.csv", index=False)
         fig = wedge_figure(names[0], runs[names[0]], runs, quantity)
-        fig.write_html(tmp / "wedges.html", include_plotlyjs="directory")
+        fig.write_html(tmp / "wedges.html", include_plotlyjs=True)  # self-contained: e-mail and offline
         figure_to_png(fig, tmp / "wedges.png")
         (tmp / "provenance.json").write_text(json.dumps({
             "jalur_version": runs[names[0]].attrs["jalur_version"], "data_version": reg.data_version,

@@ -101,11 +101,17 @@ def scenario_list(fmt: Format = FormatOpt) -> None:
 
 @scenario_app.command("show", cls=LazyHelpCommand)
 def scenario_show(name: str = typer.Argument(..., help="Built-in name or YAML file."),
-                  override: Overrides = OverrideOpt) -> None:
-    """A scenario's description, sources and every lever (after `extends` is resolved)."""
-    from jalur import datasets
-    from jalur.pathways.scenario import load_scenario
+                  override: Overrides = OverrideOpt,
+                  lang: Optional[str] = typer.Option(None, "--lang", help="en | id (default: JALUR_LANG or LANG)."),
+                  raw: bool = typer.Option(False, "--yaml", help="Print the levers as YAML instead of explaining them.")
+                  ) -> None:
+    """A scenario's description, sources and every lever explained: its value here, unit and meaning."""
+    import json
 
+    from jalur import datasets
+    from jalur.pathways.scenario import Levers, lever_reference, load_scenario
+
+    lang = language(lang)
     reg = datasets.load(override)
     sc = load_scenario(name, known_sources=set(reg.sources.index))
     out.print(f"[bold]{sc.name}[/bold]: {sc.title}")
@@ -115,7 +121,21 @@ def scenario_show(name: str = typer.Argument(..., help="Built-in name or YAML fi
         out.print(f"extends: {sc.extends}")
     for s in sc.sources:
         out.print(Text(f"source {s}: {reg.source(s)['citation']}"))
-    out.print(Text(yaml.safe_dump({"levers": sc.levers.model_dump(mode="json")}, sort_keys=False)))
+    values, defaults = sc.levers.model_dump(mode="json"), Levers().model_dump(mode="json")
+    if raw:
+        out.print(Text(yaml.safe_dump({"levers": values}, sort_keys=False)))
+        return
+    head = {"en": ("lever", "value in this scenario", "unit", "meaning"),
+            "id": ("tuas", "nilai dalam skenario ini", "satuan", "arti")}[lang]
+    rows = []
+    for lever, ref in lever_reference().items():
+        v = values[lever]
+        text = json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
+        text = "(default)" if v == defaults[lever] and v in ({}, [], None) else text
+        rows.append({head[0]: lever, head[1]: text, head[2]: ref["unit"], head[3]: ref[lang]})
+    render(pd.DataFrame(rows), Format.table, title=f"{sc.name}: levers / tuas",
+           caption="allowed values and an example of each: `jalur scenario new NAME`, or the lever reference in "
+                   "the documentation")
 
 
 @scenario_app.command("check", cls=LazyHelpCommand)

@@ -390,21 +390,39 @@ def _allowed_at(loc: tuple) -> list[str]:
     return sorted(getattr(model, "model_fields", {}).keys())
 
 
+LEVER_REFERENCE = Path(__file__).with_name("lever-reference.yaml")
+
+
+@functools.lru_cache(maxsize=1)
+def lever_reference() -> dict[str, dict[str, str]]:
+    """What each lever means (``lever-reference.yaml``): unit, allowed values, example, and the meaning in English
+    (``en``) and Bahasa Indonesia (``id``), in the order of :class:`Levers`.
+
+    Raises
+    ------
+    ScenarioError
+        If the reference and the schema disagree (a lever without an entry, or an entry without a lever).
+    """
+    raw = load_yaml(LEVER_REFERENCE.read_text(encoding="utf-8"), str(LEVER_REFERENCE), ScenarioError)["levers"]
+    fields = list(Levers.model_fields)
+    if set(raw) != set(fields):
+        raise ScenarioError(f"{LEVER_REFERENCE}: levers without an entry {sorted(set(fields) - set(raw))}, entries "
+                            f"without a lever {sorted(set(raw) - set(fields))}")
+    return {f: {k: str(v) for k, v in raw[f].items()} for f in fields}
+
+
 def new_scenario_text(name: str, base: str) -> str:
-    """YAML text of a new scenario that extends *base* (for ``jalur scenario new``)."""
-    load_scenario(base)
-    return (
-        f"name: {name}\n"
-        f"title: {name} (extends {base})\n"
-        f"extends: {base}\n"
-        "sources: []          # ids from `jalur data sources` behind the levers you change\n"
-        "levers:\n"
-        "  # change only what differs from the base, e.g.\n"
-        "  # sales_shares:\n"
-        "  #   car: {method: s-curve, targets: {bev: {2030: 20, 2040: 60}}, residual: ice-gasoline}\n"
-        "  # biodiesel_blend: {2030: 50}\n"
-        "  power_scenario: " + load_scenario(base).levers.power_scenario + "\n"
-    )
+    """YAML text of a new scenario that extends *base* (for ``jalur scenario new``): every lever is listed as a
+    commented example with its meaning, unit and allowed values."""
+    base_sc = load_scenario(base)
+    lines = [f"name: {name}", f"title: {name} (extends {base})", f"extends: {base}",
+             "sources: []          # ids from `jalur data sources` behind the levers you change",
+             "levers:", "  # change only what differs from the base: uncomment a lever and edit it",
+             f"  power_scenario: {base_sc.levers.power_scenario}"]
+    for lever, ref in lever_reference().items():
+        lines += ["", f"  # {lever}: {ref['en']}", f"  #   unit: {ref['unit']}; allowed: {ref['allowed']}",
+                  f"  # {ref['example']}"]
+    return "\n".join(lines) + "\n"
 
 
 def scenario_digest(sc: Scenario) -> str:

@@ -82,3 +82,19 @@ def test_indonesian_number_format():
 def test_an_unknown_language_is_refused(capsys, tmp_path):
     assert main(["run", "bau", "--lang", "fr"]) == 2
     assert "languages: en, id" in capsys.readouterr().err
+
+
+def _header(capsys, *args):
+    assert main(list(args)) == 0
+    return capsys.readouterr().out
+
+
+def test_every_numeric_column_of_a_cli_table_shows_its_unit(capsys):
+    text = _header(capsys, "vehicle", "car-lmpv", "-p", "bev", "--per", "pkm", "--samples", "50", "--seed", "1")
+    assert "[g CO2e/passenger-km]" in text and text.count("[g/pkm]") >= 12 and "[t CO2e]" in text
+    assert "total p50" in text and "p5/p50/p95 of 50 samples" in text
+    text = _header(capsys, "vehicle", "compare", "truck-light", "--per", "tkm")
+    assert "[g CO2e/tonne-km]" in text and "[g/tkm]" in text and "[km]" in text
+    text = _header(capsys, "tco", "mc-scooter")
+    for unit in ("[Rp/km]", "[Rp]", "[t CO2e]", "[Rp/t CO2e]", "[% of price]"):
+        assert unit in text, unit

@@ -95,7 +95,7 @@ def tco_cmd(
     if fmt != Format.table:
         render(df, fmt)
     else:
-        render(df[list(TCO_COLUMNS)].rename(columns=TCO_COLUMNS), fmt,
+        render(df[list(TCO_COLUMNS)].rename(columns=TCO_COLUMNS), fmt, units=TCO_UNITS,
                title=f"{segment}, registered {year}: cost of ownership (real 2024 Rp, NPV at {discount_rate:.0%}); "
                      f"abatement vs {df.attrs['reference']}",
                caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}; {price_basis} prices, "
@@ -105,6 +105,12 @@ def tco_cmd(
                 out.print(Text("note: " + n))
     if chart is not None:
         err.print(f"chart written to {chart}")
+
+
+#: Units of the printed TCO columns (money in real 2024 Rp, discounted).
+TCO_UNITS = {"PPnBM %": "% of price", "purchase": "Rp", "energy": "Rp", "maint.": "Rp", "insur.": "Rp", "PKB": "Rp",
+             "batt. repl.": "Rp", "residual": "Rp", "total Rp": "Rp", "Rp/km": "Rp/km", "t CO2e": "t CO2e",
+             "Rp/t CO2e": "Rp/t CO2e", "state net Rp": "Rp"}
 
 
 def register(app: typer.Typer) -> None:

@@ -52,8 +52,15 @@ def fmt_value(v: Any, lang: str = "en") -> str:
 
 
 def render(df: pd.DataFrame, fmt: Format, title: str | None = None, caption: str | None = None,
-           lang: str = "en") -> None:
-    """Print *df* as a rich table, CSV or a JSON array of records."""
+           lang: str = "en", units: dict[str, str] | None = None) -> None:
+    """Print *df* as a rich table, CSV or a JSON array of records.
+
+    In a table every numeric column shows its unit under its name: from *units* (column -> unit), else the
+    frame's ``unit`` column when all rows share one. Titles and captions are printed as text (``[g/km]`` is not
+    rich markup).
+    """
+    from rich.markup import escape
+
     from jalur.datasets import to_csv_text
     from jalur.io import frame_to_records
 
@@ -62,11 +69,18 @@ def render(df: pd.DataFrame, fmt: Format, title: str | None = None, caption: str
     elif fmt == Format.json:
         sys.stdout.write(json.dumps(frame_to_records(df), ensure_ascii=False, indent=1) + "\n")
     else:
-        t = RichTable(title=title, caption=caption, show_lines=False, header_style="bold")
+        units = dict(units or {})
+        if "unit" in df.columns and df["unit"].nunique() == 1:
+            shared = str(df["unit"].iloc[0])
+            units = {c: units.get(c, shared) for c in df.columns if c != "unit" and pd.api.types.is_numeric_dtype(df[c])}
+        t = RichTable(title=escape(title) if title else None, caption=escape(caption) if caption else None,
+                      show_lines=False, header_style="bold")
         for c in df.columns:
-            t.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+            numeric = pd.api.types.is_numeric_dtype(df[c])
+            head = escape(str(c) + (f"\n[{units[str(c)]}]" if str(c) in units else ""))
+            t.add_column(head, justify="right" if numeric else "left")
         for row in df.itertuples(index=False):
-            t.add_row(*[fmt_value(v, lang) for v in row])
+            t.add_row(*[escape(fmt_value(v, lang)) for v in row])
         out.print(t)
 
 

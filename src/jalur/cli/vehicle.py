@@ -23,6 +23,15 @@ YearOpt = typer.Option(2025, "--year", "-y", help="Registration year (2015-2060)
 RegionOpt = typer.Option(None, "--region", "-r", help="Grid region of use: {regions} (default: the national average).")
 
 
+def short_unit(unit: str) -> str:
+    """A column header's unit, short: ``g CO2e/passenger-km`` -> ``g/pkm`` (the title gives it in full).
+
+    >>> short_unit("g CO2e/km"), short_unit("g CO2e/passenger-km"), short_unit("g CO2e/tonne-km")
+    ('g/km', 'g/pkm', 'g/tkm')
+    """
+    return unit.replace(" CO2e", "").replace("passenger-km", "pkm").replace("tonne-km", "tkm")
+
+
 def _caption(ds) -> str:
     opts = json.loads(ds.attrs["options"])
     shown = {k: v for k, v in opts.items() if v is not None and k in ("luc", "grid_basis", "power_scenario",
@@ -63,8 +72,12 @@ def vehicle_lca(
     if fmt != Format.table:
         render(to_records(ds), fmt)
         return
-    render(table_by_stage(ds), fmt, title=f"{segment}, registered {year}, used in {region} [{ds.attrs['units']}]",
-           caption=_caption(ds))
+    table = table_by_stage(ds)
+    unit = ds.attrs["units"]
+    units = {c: short_unit(unit) for c in table.columns if c not in ("powertrain", "fuel")}
+    units["t CO2e/life"] = "t CO2e"
+    render(table, fmt, title=f"{segment}, registered {year}, used in {region} [{unit}]"
+           + (f"; mean, and p5/p50/p95 of {samples} samples" if samples else ""), caption=_caption(ds), units=units)
 
 
 @vehicle_app.command("compare", cls=LazyHelpCommand)
@@ -92,9 +105,13 @@ def vehicle_compare(
     else:
         show = df.drop(columns=["segment"]).rename(columns={"km": "lifetime km", "fixed_t": "fixed t", "per_km": "per km",
                                                             "lifetime_t": "t/life", "break_even_km": "break-even km"})
-        render(show, fmt, title=f"{segment}, registered {year}, {region} [{df.attrs['units']}]; break-even vs "
+        unit = df.attrs["units"]
+        units = {c: short_unit(unit) for c in show.columns if c not in ("powertrain", "fuel")}
+        units.update({"lifetime km": "km", "fixed t": "t CO2e", "per km": short_unit(unit), "t/life": "t CO2e",
+                      "break-even km": "km"})
+        render(show, fmt, title=f"{segment}, registered {year}, {region} [{unit}]; break-even vs "
                                 f"{df.attrs['reference']}",
-               caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}")
+               caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}", units=units)
     if chart is not None:
         err.print(f"chart written to {chart}")
 

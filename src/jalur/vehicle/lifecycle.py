@@ -259,7 +259,7 @@ def table_by_stage(ds: xr.Dataset) -> pd.DataFrame:
     wide = wide[list(ds["stage"].values)].reset_index()
     wide["t CO2e/life"] = ds["lifetime_emissions"].isel(year=0, region=0).values
     if ds.attrs["samples"]:
-        for q in ("p5", "p95"):
+        for q in ("p5", "p50", "p95"):
             wide[f"total {q}"] = rec[rec["stage"] == "total"][q].values
     return wide
 

@@ -60,7 +60,9 @@ def check_one(m: dict | None, timeout: int) -> dict:
         tree = Path(d)
         shutil.copytree(ROOT / "src", tree / "src", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "tests", tree / "tests", ignore=shutil.ignore_patterns("__pycache__", "mutation"))
-        shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
+        shutil.copytree(ROOT / "docs", tree / "docs", ignore=shutil.ignore_patterns("__pycache__"))
+        for f in ("pyproject.toml", "README.md", "mkdocs.yml"):  # what tests/test_docs.py reads
+            shutil.copy(ROOT / f, tree / f)
         if m is not None:
             apply(tree, m)
         probe = subprocess.run([sys.executable, "-c", "import jalur; print(jalur.__file__)"], cwd=tree,

@@ -67,11 +67,17 @@ def test_one_unit_per_chart_and_stock_by_class(registry):
     for stem, fig in figs.items():
         unit = fig.layout.yaxis.title.text
         assert unit and unit != "see legend", stem
-        assert fig.layout.xaxis.title.text == "year / tahun", stem
+        assert fig.layout.xaxis.title.text == "year", stem
     classes = {t.name for t in figs["stock_by_class"].data}
     assert {"Motorcycle", "Car"} <= classes
     guide = [t.name for t in figs["emissions"].data if t.line.dash == "dash"]
     assert guide and "tailpipe CO2" in guide[0]
+    figs_id = charts(run("bau", registry=registry), lang="id")
+    names = {t.name for t in figs_id["stock_by_powertrain"].data}
+    assert "Mesin bensin" in names and figs_id["stock_by_class"].layout.xaxis.title.text == "tahun"
+    colours = {t.name: t.line.color for t in figs["stock_by_powertrain"].data}
+    colours_id = {t.name: t.line.color for t in figs_id["stock_by_powertrain"].data}
+    assert colours["ICE Gasoline"] == colours_id["Mesin bensin"] and len(set(colours.values())) == len(colours)
 
 
 def test_indonesian_number_format():

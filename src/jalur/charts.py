@@ -99,17 +99,20 @@ PT_COLOURS = {
 
 
 def series_figure(years, series: dict[str, "np.ndarray"], title: str, unit: str, *, stacked: bool = True,
-                  dashed: tuple[str, ...] = ()) -> go.Figure:
-    """A plotly figure of yearly series: stacked areas (default) or lines."""
+                  dashed: tuple[str, ...] = (), colours: dict[str, str] | None = None,
+                  xaxis: str = "year / tahun") -> go.Figure:
+    """A plotly figure of yearly series: stacked areas (default) or lines; *colours* by series name (else the
+    powertrain/carrier palette)."""
     fig = go.Figure()
     for name, ys in series.items():
+        colour = (colours or {}).get(name) or PT_COLOURS.get(name)
         kw = dict(x=list(years), y=list(ys), name=name, mode="lines")
         if stacked and name not in dashed:
-            kw.update(stackgroup="one", line={"width": 0.5, "color": PT_COLOURS.get(name)})
+            kw.update(stackgroup="one", line={"width": 0.5, "color": colour})
         else:
-            kw.update(line={"dash": "dash" if name in dashed else "solid", "color": PT_COLOURS.get(name)})
+            kw.update(line={"dash": "dash" if name in dashed else "solid", "color": colour})
         fig.add_scatter(**kw)
-    fig.update_layout(title=title, yaxis_title=unit, xaxis_title="year / tahun", template="plotly_white", height=520,
+    fig.update_layout(title=title, yaxis_title=unit, xaxis_title=xaxis, template="plotly_white", height=520,
                       hovermode="x unified")
     return fig
 

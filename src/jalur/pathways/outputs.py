@@ -221,7 +221,7 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
             calibration.to_csv(tmp / "calibration.csv", index=False)
         _workbook(tmp / "workbook.xlsx", ds, reg, iamc, summ, prov, calibration, lang)
         format_workbook(tmp / "workbook.xlsx")
-        figs = charts(ds)
+        figs = charts(ds, lang)
         (tmp / "report.html").write_text(report_html(ds, summ, prov, figs, lang), encoding="utf-8")
         (tmp / "charts").mkdir()
         for stem, fig in figs.items():

@@ -104,3 +104,13 @@ def test_every_numeric_column_of_a_cli_table_shows_its_unit(capsys):
     text = _header(capsys, "tco", "mc-scooter")
     for unit in ("[Rp/km]", "[Rp]", "[t CO2e]", "[Rp/t CO2e]", "[% of price]"):
         assert unit in text, unit
+
+
+def test_lang_id_labels_and_numbers_in_cli_tables(capsys, monkeypatch):
+    text = _header(capsys, "tco", "mc-scooter", "--lang", "id")
+    assert "pembelian" in text and "20.000.000" in text and "penggerak" in text
+    monkeypatch.setenv("JALUR_LANG", "id")
+    text = _header(capsys, "vehicle", "mc-scooter", "-p", "bev")
+    assert "Produksi baterai" in " ".join(text.split()) and re.search(r"\d,\d", text)
+    monkeypatch.setenv("JALUR_LANG", "en")
+    assert "battery" in _header(capsys, "vehicle", "mc-scooter", "-p", "bev")

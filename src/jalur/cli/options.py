@@ -14,6 +14,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 OverrideOpt = typer.Option(None, "--override", help="YAML or CSV file replacing rows of any table (repeatable).")
+LangOpt = typer.Option(None, "--lang", help="Language of labels and numbers: en | id (default: JALUR_LANG, else id "
+                                            "when LANG starts with id, else en).")
 
 
 class _Allowed(dict):

@@ -8,8 +8,8 @@ import pandas as pd
 import typer
 from rich.text import Text
 
-from jalur.cli.options import LazyHelpCommand, OverrideOpt, Overrides
-from jalur.cli.render import Format, err, out, render, write_json
+from jalur.cli.options import LangOpt, LazyHelpCommand, OverrideOpt, Overrides
+from jalur.cli.render import Format, err, language, out, render, write_json
 from jalur.errors import InputError
 
 FormatOpt = typer.Option(Format.table, "--format", help="Output format.")
@@ -80,6 +80,7 @@ def tco_cmd(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Write a stacked-bar chart of cost components (.html or .png)."),
     power_scenario: Optional[str] = typer.Option(None, "--power-scenario", help="Power scenario: {power_scenarios}."),
     luc: Optional[str] = typer.Option(None, "--luc", help="Land-use change: none | direct (default) | indirect."),
+    lang: Optional[str] = LangOpt,
     fmt: Format = FormatOpt, override: Overrides = OverrideOpt,
 ) -> None:
     """Total cost of ownership (Rp/km and Rp over the life), the state's fiscal view and abatement cost."""
@@ -95,7 +96,10 @@ def tco_cmd(
     if fmt != Format.table:
         render(df, fmt)
     else:
-        render(df[list(TCO_COLUMNS)].rename(columns=TCO_COLUMNS), fmt, units=TCO_UNITS,
+        lang = language(lang)
+        names = TCO_COLUMNS if lang == "en" else TCO_COLUMNS_ID
+        render(df[list(TCO_COLUMNS)].rename(columns=names), fmt, lang=lang,
+               units={names[k]: TCO_UNITS[TCO_COLUMNS[k]] for k in TCO_COLUMNS if TCO_COLUMNS[k] in TCO_UNITS},
                title=f"{segment}, registered {year}: cost of ownership (real 2024 Rp, NPV at {discount_rate:.0%}); "
                      f"abatement vs {df.attrs['reference']}",
                caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}; {price_basis} prices, "
@@ -107,6 +111,12 @@ def tco_cmd(
         err.print(f"chart written to {chart}")
 
 
+#: The printed TCO columns in Bahasa Indonesia.
+TCO_COLUMNS_ID = {"powertrain": "penggerak", "ppnbm_pct": "PPnBM %", "purchase_rp": "pembelian", "energy_rp": "energi",
+                  "maintenance_rp": "perawatan", "insurance_rp": "asuransi", "pkb_rp": "PKB",
+                  "battery_rp": "ganti baterai", "residual_rp": "nilai sisa", "total_rp": "total Rp",
+                  "rp_per_km": "Rp/km", "lifetime_t_co2e": "t CO2e", "abatement_rp_per_t": "Rp/t CO2e",
+                  "fiscal_net_rp": "neto negara Rp"}
 #: Units of the printed TCO columns (money in real 2024 Rp, discounted).
 TCO_UNITS = {"PPnBM %": "% of price", "purchase": "Rp", "energy": "Rp", "maint.": "Rp", "insur.": "Rp", "PKB": "Rp",
              "batt. repl.": "Rp", "residual": "Rp", "total Rp": "Rp", "Rp/km": "Rp/km", "t CO2e": "t CO2e",

@@ -6,8 +6,16 @@ from typing import Optional
 
 import typer
 
-from jalur.cli.options import DefaultCommandGroup, DefaultLazyHelpCommand, LazyHelpCommand, OverrideOpt, Overrides, with_lca_options
-from jalur.cli.render import Format, err, render
+from jalur.cli.options import (
+    DefaultCommandGroup,
+    DefaultLazyHelpCommand,
+    LangOpt,
+    LazyHelpCommand,
+    OverrideOpt,
+    Overrides,
+    with_lca_options,
+)
+from jalur.cli.render import Format, err, language, render
 
 #: The command's name: ``jalur vehicle ...`` (the module's).
 COMMAND = __name__.rpartition(".")[2]
@@ -21,6 +29,18 @@ FormatOpt = typer.Option(Format.table, "--format", help="Output format.")
 SegmentArg = typer.Argument(..., help="Segment: {segments}.")
 YearOpt = typer.Option(2025, "--year", "-y", help="Registration year (2015-2060).")
 RegionOpt = typer.Option(None, "--region", "-r", help="Grid region of use: {regions} (default: the national average).")
+
+
+def _stage_labels(reg, table, units: dict, lang: str):
+    """Stage columns under their Indonesian labels (``lifecycle-stages.label_id``) when *lang* is ``id``."""
+    if lang != "id":
+        return table, units
+    from jalur.catalog import catalog
+
+    cat = catalog(reg)
+    names = {c: cat.stage(c).label_id for c in table.columns if c in cat.stages}
+    names.update({"powertrain": "penggerak", "fuel": "bahan bakar", "total": "total"})
+    return table.rename(columns=names), {names.get(k, k): v for k, v in units.items()}
 
 
 def short_unit(unit: str) -> str:
@@ -58,7 +78,7 @@ def vehicle_lca(
                                              "default."),
     samples: int = typer.Option(0, "--samples", help="Monte Carlo samples (0 = deterministic)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (same seed, same numbers)."),
-    fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lca: dict = None,
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lang: Optional[str] = LangOpt, lca: dict = None,
 ) -> None:
     """Life-cycle GHG emissions of one segment by stage (g CO2e/km; IPCC AR6 GWP100)."""
     from jalur import datasets
@@ -76,8 +96,11 @@ def vehicle_lca(
     unit = ds.attrs["units"]
     units = {c: short_unit(unit) for c in table.columns if c not in ("powertrain", "fuel")}
     units["t CO2e/life"] = "t CO2e"
+    lang = language(lang)
+    table, units = _stage_labels(reg, table, units, lang)
     render(table, fmt, title=f"{segment}, registered {year}, used in {region} [{unit}]"
-           + (f"; mean, and p5/p50/p95 of {samples} samples" if samples else ""), caption=_caption(ds), units=units)
+           + (f"; mean, and p5/p50/p95 of {samples} samples" if samples else ""), caption=_caption(ds), units=units,
+           lang=lang)
 
 
 @vehicle_app.command("compare", cls=LazyHelpCommand)
@@ -89,7 +112,7 @@ def vehicle_compare(
     fuel: Optional[str] = typer.Option(None, "--fuel", "-f", help="Fuel used wherever valid (e.g. e20); others keep "
                                        "their default."),
     chart: Optional[Path] = typer.Option(None, "--chart", help="Write a stacked-bar chart (.html or .png)."),
-    fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lca: dict = None,
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lang: Optional[str] = LangOpt, lca: dict = None,
 ) -> None:
     """All valid powertrains of a segment side by side, with break-even distance against the reference."""
     from jalur import datasets
@@ -109,9 +132,11 @@ def vehicle_compare(
         units = {c: short_unit(unit) for c in show.columns if c not in ("powertrain", "fuel")}
         units.update({"lifetime km": "km", "fixed t": "t CO2e", "per km": short_unit(unit), "t/life": "t CO2e",
                       "break-even km": "km"})
+        lang = language(lang)
+        show, units = _stage_labels(reg, show, units, lang)
         render(show, fmt, title=f"{segment}, registered {year}, {region} [{unit}]; break-even vs "
                                 f"{df.attrs['reference']}",
-               caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}", units=units)
+               caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}", units=units, lang=lang)
     if chart is not None:
         err.print(f"chart written to {chart}")
 

@@ -114,3 +114,15 @@ def test_lang_id_labels_and_numbers_in_cli_tables(capsys, monkeypatch):
     assert "Produksi" in text and "baterai" in text and re.search(r"\d,\d", text)
     monkeypatch.setenv("JALUR_LANG", "en")
     assert "battery" in _header(capsys, "vehicle", "mc-scooter", "-p", "bev")
+
+
+def test_tco_chart_labels_sit_above_their_bars(registry):
+    import numpy as np
+
+    from jalur.charts import cost_components
+    from jalur.policy.tco import tco
+
+    fig = cost_components(tco("car-lmpv", 2025, registry=registry), "t")
+    bars = np.array([t.y for t in fig.data if t.type == "bar"], dtype=float)
+    (text,) = [t for t in fig.data if t.mode == "text"]
+    np.testing.assert_allclose(np.asarray(text.y, dtype=float), np.clip(bars, 0, None).sum(axis=0))

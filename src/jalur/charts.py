@@ -52,7 +52,8 @@ def cost_components(df: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
     for col, (label, colour) in COST_COLOURS.items():
         fig.add_bar(name=label, x=df["powertrain"], y=df[col] / 1e6, marker_color=colour)
-    fig.add_scatter(x=df["powertrain"], y=df["total_rp"] / 1e6, mode="text",
+    top = df[list(COST_COLOURS)].clip(lower=0).sum(axis=1) / 1e6  # above the bar, not inside it (the residual is < 0)
+    fig.add_scatter(x=df["powertrain"], y=top, mode="text",
                     text=[f"Rp {v:,.0f}/km" if v == v else "n/a" for v in df["rp_per_km"]],
                     textposition="top center", showlegend=False)
     fig.update_layout(barmode="relative", title=title, yaxis_title="million Rp (NPV) / juta Rp",

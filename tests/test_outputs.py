@@ -124,5 +124,5 @@ def test_tco_chart_labels_sit_above_their_bars(registry):
 
     fig = cost_components(tco("car-lmpv", 2025, registry=registry), "t")
     bars = np.array([t.y for t in fig.data if t.type == "bar"], dtype=float)
-    (text,) = [t for t in fig.data if t.mode == "text"]
+    (text,) = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
     np.testing.assert_allclose(np.asarray(text.y, dtype=float), np.clip(bars, 0, None).sum(axis=0))

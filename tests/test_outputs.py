@@ -126,3 +126,9 @@ def test_tco_chart_labels_sit_above_their_bars(registry):
     bars = np.array([t.y for t in fig.data if t.type == "bar"], dtype=float)
     (text,) = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
     np.testing.assert_allclose(np.asarray(text.y, dtype=float), np.clip(bars, 0, None).sum(axis=0))
+
+
+def test_tax_in_indonesian_number_format(capsys):
+    text = _header(capsys, "tax", "--category", "passenger", "-p", "bev", "--price", "5e8", "--date", "2026-06-01",
+                   "--lang", "id")
+    assert "Rp 60.000.000" in text and "harga termasuk pajak" in text

@@ -8,7 +8,7 @@ import typer
 import yaml
 from rich.text import Text
 
-from jalur.cli.options import LazyHelpCommand, OverrideOpt, Overrides
+from jalur.cli.options import LangOpt, LazyHelpCommand, OverrideOpt, Overrides
 from jalur.cli.render import Format, err, language, out, progress, render
 from jalur.errors import InputError
 
@@ -67,7 +67,7 @@ def compare_cmd(
     scenarios: list[str] = typer.Argument(..., help="Two or more scenarios (names or YAML files); the first is the base."),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Write compare.csv, wedges.csv and charts here."),
     quantity: str = typer.Option("wtw", "--quantity", help="Wedges of wtw (well-to-wheel) or lca (life-cycle) GHG."),
-    fmt: Format = FormatOpt, override: Overrides = OverrideOpt,
+    fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lang: Optional[str] = LangOpt,
 ) -> None:
     """Scenarios side by side: key variables and emission wedges against the first scenario."""
     from jalur import __version__, datasets
@@ -82,8 +82,15 @@ def compare_cmd(
     with progress() as prog:
         task = prog.add_task("running scenarios", total=len(scenarios))
         runs = run_scenarios(scenarios, registry=reg, progress=lambda: prog.advance(task))
-    render(compare_table(runs), fmt, title="Scenarios compared (Indonesia)", caption=f"jalur {__version__}, data "
-                                                                                   f"{reg.data_version}")
+    lang = language(lang)
+    table = compare_table(runs)
+    if lang == "id" and fmt == Format.table and "variable" in table.columns:
+        from jalur.pathways.report import variables_table
+
+        labels = variables_table(next(iter(runs.values()))).set_index("variable")["label_id"]
+        table.insert(1, "keterangan", [labels.get(v, "") for v in table["variable"]])
+    render(table, fmt, title="Scenarios compared (Indonesia)", caption=f"jalur {__version__}, data {reg.data_version}",
+           lang=lang)
     if out_dir is not None:
         write_comparison(runs, out_dir, quantity=quantity, registry=reg)
         err.print(f"comparison written to {out_dir}")

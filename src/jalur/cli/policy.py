@@ -35,7 +35,7 @@ def tax_cmd(
     scheme2_from: Optional[str] = typer.Option(None, "--scheme2-from", help="Date the PP 74/2021 Art. 36B second stage "
                                                "starts (default: not triggered)."),
     fmt: Format = typer.Option(Format.table, "--format", help="table | json."),
-    override: Overrides = OverrideOpt,
+    override: Overrides = OverrideOpt, lang: Optional[str] = LangOpt,
 ) -> None:
     """PPnBM, VAT and incentives for one vehicle on a date (PP 73/2019 as amended by PP 74/2021)."""
     from jalur import datasets
@@ -53,7 +53,7 @@ def tax_cmd(
         return
     if fmt == Format.csv:
         raise InputError("jalur tax prints table or json; use --format json for machine-readable output")
-    render(pd.DataFrame(res.items(), columns=["item", "value"]), fmt, title=f"PPnBM and VAT on {doc['date']}",
+    render(pd.DataFrame(res.items(language(lang)), columns=["item", "value"]), fmt, title=f"PPnBM and VAT on {doc['date']}",
            caption=f"jalur {doc['jalur_version']}, data {doc['data_version']}")
     for n in res.notes:
         out.print(Text("note: " + n))

@@ -183,21 +183,25 @@ class TaxResult:
             "notes": self.notes,
         }
 
-    def items(self) -> list[tuple[str, str]]:
-        """The assessment as (item, value) lines, in English and Bahasa Indonesia, for a printed table."""
+    def items(self, lang: str = "en") -> list[tuple[str, str]]:
+        """The assessment as (item, value) lines, in English and Bahasa Indonesia, for a printed table; with
+        *lang* ``id`` the numbers take Indonesian separators (``Rp 60.000.000``, ``4,5 %``)."""
         d = self.as_dict()
+        n = (lambda x, f: format(x, f).translate(str.maketrans(",.", ".,"))) if lang == "id" else format
         return [
             ("scheme / skema", d["scheme"]), ("LCEV status / status LCEV", d["lcev_status"] or "—"),
             ("rule / pasal", f"{d['rule']} — {d['legal_basis']}"),
-            ("confirmed", "yes" if d["confirmed"] else "NO (see notes)"),
-            ("PPnBM tariff", f"{d['ppnbm_tariff_pct']:g} %"), ("DPP (tax base)", f"{d['dpp_pct']:.4g} % of price"),
-            ("PPnBM effective", f"{d['ppnbm_effective_pct']:g} %  = Rp {d['ppnbm_rp']:,.0f}"),
-            ("VAT / PPN", f"{d['vat_pct']:g} %  = Rp {d['vat_rp']:,.0f}"),
-        ] + [(f"incentive: {i['name']}", f"- Rp {i['rp']:,.0f} ({i['reduces']}; {i['legal_basis']})")
+            ("confirmed / terkonfirmasi", "yes" if d["confirmed"] else "NO (see notes)"),
+            ("PPnBM tariff / tarif", f"{n(d['ppnbm_tariff_pct'], 'g')} %"),
+            ("DPP (tax base)", f"{n(d['dpp_pct'], '.4g')} % of price"),
+            ("PPnBM effective", f"{n(d['ppnbm_effective_pct'], 'g')} %  = Rp {n(d['ppnbm_rp'], ',.0f')}"),
+            ("VAT / PPN", f"{n(d['vat_pct'], 'g')} %  = Rp {n(d['vat_rp'], ',.0f')}"),
+        ] + [(f"incentive / insentif: {i['name']}", f"- Rp {n(i['rp'], ',.0f')} ({i['reduces']}; {i['legal_basis']})")
              for i in d["incentives"]] + [
-            ("PPnBM after incentives", f"{d['ppnbm_after_incentives_pct']:.4g} %  = Rp {d['ppnbm_after_incentives_rp']:,.0f}"),
-            ("price before tax", f"Rp {d['price_rp']:,.0f}"),
-            ("price incl. tax / harga termasuk pajak", f"Rp {d['price_incl_tax_rp']:,.0f}"),
+            ("PPnBM after incentives", f"{n(d['ppnbm_after_incentives_pct'], '.4g')} %  = "
+                                       f"Rp {n(d['ppnbm_after_incentives_rp'], ',.0f')}"),
+            ("price before tax / harga sebelum pajak", f"Rp {n(d['price_rp'], ',.0f')}"),
+            ("price incl. tax / harga termasuk pajak", f"Rp {n(d['price_incl_tax_rp'], ',.0f')}"),
         ]
 
 

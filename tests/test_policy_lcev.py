@@ -92,3 +92,26 @@ def test_the_cli_prints_which_rule_applied(capsys):
     main(["tax", "--category", "passenger", "-p", "bev", "--price", "5e8", "--date", "2026-06-01"])
     text = " ".join(capsys.readouterr().out.split())
     assert "LCEV status / status LCEV" in text and "LCEV assumed: TKDN not given" in text
+
+
+def test_a_ckd_bev_meeting_the_tkdn_gets_the_vat_relief_like_a_local_one(registry):
+    """PMK 8/2024 and 12/2025 set a TKDN (>= 40 %), not an origin: most relieved BEVs are CKD assemblies."""
+    for date in ("2024-06-01", "2025-06-01"):
+        ckd, local = _bev(date, origin="ckd", tkdn=40), _bev(date, origin="local", tkdn=40)
+        assert [i.name for i in ckd.incentives] == [i.name for i in local.incentives] == ["vat-dtp-bev"]
+        assert ckd.price_incl_tax_rp == local.price_incl_tax_rp
+    hybrid = dict(engine_cc=1987, km_per_l=21.5, origin="ckd")
+    r = assess(VehicleSpec("passenger-lt10", "hev", PRICE, dt.date(2025, 6, 1), **hybrid))
+    assert "ppnbm-dtp-hybrid-2025" in [i.name for i in r.incentives]
+
+
+def test_an_explicit_no_lcev_assumes_no_tkdn(registry):
+    r = _bev("2025-06-01", lcev=False)
+    assert r.tkdn_pct is None and not r.tkdn_assumed and not [i for i in r.incentives if i.reduces == "vat"]
+    assert any("may apply" in n for n in r.notes)
+
+
+def test_a_cbu_import_has_no_tkdn_and_its_relief_says_who_gets_it(registry):
+    r = _bev("2025-06-01", origin="cbu", tkdn=80)
+    assert r.tkdn_pct is None and "does not apply to an import" in r.lcev_status
+    assert any("approved under Permen Investasi/BKPM 6/2023" in n for n in r.notes)

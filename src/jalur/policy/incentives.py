@@ -95,6 +95,10 @@ def incentives(reg: Registry, cat: Catalog, spec: VehicleSpec, res: TaxResult) -
             continue
         if not cell_yes(r["confirmed"]):
             res.notes.append(f"incentive {name} is not fully confirmed: {r['note']}")
+        if name.startswith("ppnbm-dtp-bev-"):
+            res.notes.append(f"{name}: only for importers and assemblers approved under Permen Investasi/BKPM 6/2023 "
+                             "as amended by 1/2024, within their quota and with a commitment to produce in Indonesia "
+                             "as many units as they import by 31 Dec 2027; others pay the PPnBM in full")
         if cell_number(r["local_purchase_min"]) is not None:
             res.notes.append(f"{name}: its local-purchase condition is checked against the TKDN given")
         out.append(Incentive(name, str(r["legal_basis"]), rp, reduces, start.isoformat(),

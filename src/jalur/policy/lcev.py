@@ -111,13 +111,14 @@ def lcev_status(reg: Registry, cat: Catalog, spec: VehicleSpec, given: bool | No
         return LcevStatus(False, "LCEV articles do not apply to this powertrain and category", spec.tkdn)
     minimum, basis = tkdn_minimum(reg, category.id, spec.date.year)
     tkdn, assumed = spec.tkdn, False
+    if given is not None:  # the user's word; no TKDN is assumed behind it
+        return LcevStatus(given, f"{'in' if given else 'not in'} the LCEV programme, as given (--lcev/--no-lcev)",
+                          tkdn)
     if pt.battery_only and tkdn is None and spec.origin != "cbu":
         tkdn, assumed = minimum, True
-    if given is not None:
-        return LcevStatus(given, f"{'in' if given else 'not in'} the LCEV programme, as given (--lcev/--no-lcev)",
-                          tkdn, assumed)
     if spec.origin == "cbu":
-        return LcevStatus(False, f"not LCEV: a CBU import is not produced in Indonesia ({LCEV_BASIS})", tkdn)
+        return LcevStatus(False, f"not LCEV: a CBU import is not produced in Indonesia ({LCEV_BASIS})"
+                          + ("; the TKDN given does not apply to an import" if tkdn is not None else ""), None)
     if not pt.battery_only:
         return LcevStatus(True, f"LCEV: produced in Indonesia ({spec.origin}); no TKDN minimum is set for "
                                 f"{pt.id} ({LCEV_BASIS})", tkdn)

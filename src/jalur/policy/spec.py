@@ -190,6 +190,8 @@ class TaxResult:
         n = (lambda x, f: format(x, f).translate(str.maketrans(",.", ".,"))) if lang == "id" else format
         return [
             ("scheme / skema", d["scheme"]), ("LCEV status / status LCEV", d["lcev_status"] or "—"),
+            ("TKDN used / TKDN dipakai", "—" if d["tkdn_pct"] is None else
+             f"{n(d['tkdn_pct'], 'g')} %" + (" (assumed: --tkdn not given)" if d["tkdn_assumed"] else "")),
             ("rule / pasal", f"{d['rule']} — {d['legal_basis']}"),
             ("confirmed / terkonfirmasi", "yes" if d["confirmed"] else "NO (see notes)"),
             ("PPnBM tariff / tarif", f"{n(d['ppnbm_tariff_pct'], 'g')} %"),

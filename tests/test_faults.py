@@ -225,3 +225,31 @@ def test_the_fit_script_reports_a_bad_override_without_a_traceback(capsys, tmp_p
     assert fit_main(["--override", str(p)]) == 3
     err = capsys.readouterr().err
     assert "binary file" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("text, says", [
+    ("table,region,year,value,unit,source_id,citation\ngrid-losses,jamali,2025,9.5,%,my-src,Catatan, 2025\n",
+     "line 2 has 8 cells"),
+    ("table,region,year,value,unit,source_id,citation\ngrid-losses,jamali,2025,9.5\n", "line 2 has 4 cells"),
+    ("table,region,year,value,unit,source_id\ngrid-losses,jamali,2025,\"9,5\",%,fl-bps-vehpop-2018-2021\n",
+     "a decimal comma?"),
+    ("table\tregion\tyear\tvalue\tunit\tsource_id\ngrid-losses\tjamali\t2025\t9,5\t%\tx\n"
+     "grid-losses\tsumatera\t2025\t9.5\t%\tx\n", "some decimals with a comma"),
+])
+def test_misshapen_csv_rows_are_named(capsys, tmp_path, text, says):
+    p = tmp_path / "o.csv"
+    p.write_text(text)
+    code, _, err = _cli(capsys, "data", "check", "--override", str(p))
+    assert code == 3 and says in err, err
+
+
+def test_blank_rows_and_a_utf16_tab_file_with_decimal_commas_are_read(registry, tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text("table;region;year;value;unit;source_id;citation\ngrid-losses;jamali;2025;9,5;%;my-src;x 2025\n"
+                 ";;;;;;\n\n")
+    q = tmp_path / "u.csv"
+    q.write_bytes("table\tregion\tyear\tvalue\tunit\tsource_id\tcitation\n"
+                  "grid-losses\tjamali\t2025\t8,5\t%\tmy-src\tx 2025\n".encode("utf-16"))
+    for f, want in ((p, 9.5), (q, 8.5)):
+        t = datasets.apply_override(registry, f).table("grid-losses").where(region="jamali", year=2025)
+        assert t.values("%").tolist() == [want]

@@ -18,8 +18,10 @@ source id on the spot.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -97,16 +99,50 @@ def _decimal_commas(df: pd.DataFrame, where: str) -> pd.DataFrame:
     return df
 
 
+def _row_shapes(text: str, sep: str, where: str) -> str:
+    """The text without empty rows (blank lines, Excel's ``;;;;``), after checking every row has as many cells as
+    the header (an unquoted separator inside a text shifts every later cell)."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep))
+    if not rows:
+        return text
+    width = len(rows[0])
+    kept, bad = [rows[0]], []
+    for i, r in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in r):
+            continue
+        if len(r) != width:
+            bad.append(f"line {i} has {len(r)} cells")
+        kept.append(r)
+    if bad:
+        raise DataError(f"{where}: the header has {width} cells but {'; '.join(bad[:5])}"
+                        + (f" (and {len(bad) - 5} more)" if len(bad) > 5 else "") + f". A text holding a '{sep}' "
+                        "must be in double quotes; a missing cell must still have its separator")
+    out = io.StringIO()
+    csv.writer(out, delimiter=sep, lineterminator="\n").writerows(kept)
+    return out.getvalue()
+
+
+def _uses_decimal_commas(df: pd.DataFrame, where: str) -> bool:
+    """Whether a tab-separated file writes decimals with a comma (Indonesian Excel's "Unicode text"); a file
+    with both 9,5 and 9.5 is refused."""
+    cells = pd.Series(df.to_numpy().ravel()).astype(str).str.strip()
+    comma, dot = cells.str.fullmatch(r"[+-]?\d+,\d+").any(), cells.str.fullmatch(r"[+-]?\d+\.\d+").any()
+    if comma and dot:
+        raise DataError(f"{where}: the file writes some decimals with a comma (9,5) and others with a point (9.5); "
+                        "use one")
+    return bool(comma)
+
+
 def _read_csv(text: str, where: str) -> tuple[dict[str, list[dict]], list[dict]]:
     sep = sniff_delimiter(text)
-    df = read_csv_text(text, where, sep=sep)
+    df = read_csv_text(_row_shapes(text, sep, where), where, sep=sep)
     if "table" not in df.columns:
         found = ", ".join(repr(c) for c in list(df.columns)[:8]) or "nothing"
         raise DataError(f"{where}: an override CSV needs a 'table' column naming each row's table; the header "
                         f"(read as {_SEP_NAMES[sep]}-separated) has {found}")
     if not len(df):
         raise DataError(f"{where}: the CSV has a header but no rows; add the rows to override (one per line)")
-    if sep == ";":
+    if sep == ";" or (sep == "\t" and _uses_decimal_commas(df, where)):
         df = _decimal_commas(df, where)
     rows: dict[str, list[dict]] = {}
     sources = []

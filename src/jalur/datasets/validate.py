@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -26,11 +27,20 @@ MAX_REPORTED_PROBLEMS = 25
 def read_csv_text(text: str, where: str, sep: str = ",") -> pd.DataFrame:
     """A CSV text as an all-string table (no NaN: empty cells stay empty strings)."""
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, sep=sep)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, sep=sep,
+                         index_col=False)
     except Exception as exc:  # pandas raises ParserError, EmptyDataError ...
         raise DataError(f"{where}: cannot be read as CSV: {exc}") from None
     df.columns = [str(c).strip() for c in df.columns]
     return df
+
+
+def _comma_hint(text: str) -> str:
+    """A hint for a number written with a decimal comma in a comma-separated file."""
+    if re.fullmatch(r"[+-]?\d+,\d+", str(text).strip()):
+        return (" (a decimal comma? jalur reads decimal commas in semicolon- or tab-separated files, as Indonesian "
+                "Excel saves them; in a comma-separated file write 9.5)")
+    return ""
 
 
 def raise_problems(problems: list[str], what: str) -> None:
@@ -163,7 +173,7 @@ def _number(text: str, col: str, where: str, ln: int, problems: list[str]) -> fl
     try:
         return _parse_float(text)
     except ValueError:
-        problems.append(f"{where}:{ln}: column '{col}': {text!r} is not a number")
+        problems.append(f"{where}:{ln}: column '{col}': {text!r} is not a number{_comma_hint(text)}")
         return math.nan
 
 
@@ -174,7 +184,7 @@ def _numeric_columns(df: pd.DataFrame, schema: Schema, where: str, lines: list[i
         try:
             v = _parse_float(text)
         except ValueError:
-            problems.append(f"{where}:{ln}: column 'value': {text!r} is not a number")
+            problems.append(f"{where}:{ln}: column 'value': {text!r} is not a number{_comma_hint(text)}")
             v = math.nan
         else:
             if math.isnan(v):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -421,3 +422,58 @@ def test_a_scenario_is_named_by_its_content_hash_not_its_path(capsys, tmp_path):
     prov = json.loads((out / "provenance.json").read_text())
     assert code == 0 and prov["scenario"]["origin"] == "file" and prov["scenario"]["file"] == str(changed)
     assert prov["scenario"]["sha256"] == scenario_digest(load_scenario(str(changed)))
+
+
+def test_run_and_compare_into_one_folder_keep_each_others_files(capsys, tmp_path):
+    out = tmp_path / "res"
+    assert run(capsys, "run", "bau", "--out", str(out))[0] == 0
+    assert run(capsys, "compare", "bau", "biofuel", "--out", str(out))[0] == 0
+    for name in ("iamc.csv", "workbook.xlsx", "report.html", "compare.csv", "wedges.csv"):
+        assert (out / name).exists(), name
+    assert run(capsys, "run", "bau", "--out", str(out))[0] == 0 and (out / "wedges.csv").exists()
+
+
+def test_the_temporary_folder_is_inside_the_output_folder_and_stale_ones_go(capsys, tmp_path, monkeypatch):
+    """One file system for every move (a USB stick, a share, a container volume), and nothing beside --out."""
+    import tempfile
+
+    out = tmp_path / "res"
+    (out / ".jalur-tmp-killed").mkdir(parents=True)  # left by a run that was killed
+    made = []
+    real = tempfile.mkdtemp
+
+    def spy(*a, **k):
+        made.append(Path(k["dir"]))
+        return real(*a, **k)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", spy)
+    assert run(capsys, "run", "bau", "--out", str(out))[0] == 0
+    assert made == [out] and not list(out.glob(".jalur-tmp-*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_a_manifest_entry_outside_the_folder_is_ignored(capsys, tmp_path):
+    import hashlib
+
+    out = tmp_path / "res"
+    run(capsys, "run", "bau", "--out", str(out))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    digest = hashlib.sha256(b"mine").hexdigest()
+    doc = json.loads((out / ".jalur-output").read_text())
+    doc["files"]["../victim.txt"] = [digest]
+    doc["files"][str(victim)] = [digest]
+    doc["by"]["../victim.txt"] = doc["by"][str(victim)] = "run"
+    (out / ".jalur-output").write_text(json.dumps(doc))
+    assert run(capsys, "run", "bau", "--out", str(out))[0] == 0
+    assert victim.read_text() == "mine"
+
+
+def test_a_bad_out_is_refused_before_the_work(capsys, tmp_path, monkeypatch):
+    import jalur.pathways.compare as compare
+
+    monkeypatch.setattr(compare, "run_scenarios", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "compare", "bau", "biofuel", "--out", str(blocker / "res"))
+    assert code == 2 and "is a file, not a folder" in err

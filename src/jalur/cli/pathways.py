@@ -11,6 +11,7 @@ from rich.text import Text
 from jalur.cli.options import LangOpt, LazyHelpCommand, OverrideOpt, Overrides
 from jalur.cli.render import Format, err, language, out, progress, render
 from jalur.errors import InputError
+from jalur.io.outdir import check_out_dir
 
 FormatOpt = typer.Option(Format.table, "--format", help="Output format.")
 scenario_app = typer.Typer(help="Built-in and user scenarios (pathways).", no_args_is_help=True)
@@ -32,6 +33,8 @@ def run_cmd(
     from jalur.pathways.outputs import write_run
 
     lang = language(lang)
+    if out_dir is not None:
+        check_out_dir(out_dir)  # before any work
     reg = datasets.load(override)
     with progress() as prog:
         task = prog.add_task(f"running {scenario}", total=3 if out_dir else 1)
@@ -78,6 +81,8 @@ def compare_cmd(
         raise InputError("give at least two scenarios to compare, e.g. `jalur compare bau nze-2060`")
     if quantity not in ("wtw", "lca"):
         raise InputError(f"--quantity {quantity!r} not allowed; allowed: wtw, lca")
+    if out_dir is not None:
+        check_out_dir(out_dir)  # before any work
     reg = datasets.load(override)
     with progress() as prog:
         task = prog.add_task("running scenarios", total=len(scenarios))

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
-import shutil
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,131 +13,14 @@ import xarray as xr
 from jalur import datasets
 from jalur.charts import figure_to_png
 from jalur.datasets import Registry
-from jalur._version import __version__
 from jalur.errors import OutputError
-from jalur.io import atomic_write_text, write_failure
+from jalur.io import write_failure
+from jalur.io.outdir import MARKER, commit_out_dir, discard, prepare_out_dir
 from jalur.pathways.charts import charts
 from jalur.pathways.iamc import summary, to_iamc
 
-#: The manifest of an output folder: the files jalur wrote there and their SHA-256. Only those files, unchanged,
-#: are ever replaced or removed; every other file in the folder is the user's and is never touched.
-MARKER = ".jalur-output"
-
-
-@dataclass
-class OutDir:
-    """An output folder being written: the final folder, the temporary sibling the run writes into, and the
-    files jalur wrote there before (relative path -> accepted SHA-256 digests)."""
-
-    out: Path
-    tmp: Path
-    previous: dict[str, list[str]]
-
-
-def _digest(p: Path) -> str:
-    h = hashlib.sha256()
-    with p.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def read_manifest(out: Path) -> dict[str, list[str]]:
-    """The files jalur wrote in *out* (relative path -> SHA-256 digests it accepts as its own); empty if none.
-
-    A manifest jalur cannot read (an older jalur's marker, or a damaged file) vouches for no file.
-    """
-    m = out / MARKER
-    if not m.is_file():
-        return {}
-    try:
-        doc = json.loads(m.read_text(encoding="utf-8"))
-        return {str(k): [str(d) for d in v] for k, v in doc["files"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError, OSError):
-        return {}
-
-
-def _user_files_in_the_way(out: Path, previous: dict[str, list[str]], names: tuple[str, ...]) -> list[str]:
-    """Files jalur would write that exist in *out* and are not jalur's unchanged files."""
-    clash = []
-    for rel in names:
-        p = out / rel
-        if p.exists() and (p.is_dir() or rel not in previous or _digest(p) not in previous[rel]):
-            clash.append(rel)
-    return clash
-
-
-def prepare_out_dir(out_dir: str | Path) -> OutDir:
-    """Check an output folder and make a temporary sibling to write into (see :func:`commit_out_dir`).
-
-    Parameters
-    ----------
-    out_dir : path
-        The folder (created if missing). Files already in it that jalur did not write are kept.
-
-    Raises
-    ------
-    OutputError
-        If *out_dir* is a file or cannot be created.
-    """
-    out = Path(out_dir).resolve()
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} exists and is not a folder")
-    previous = read_manifest(out) if out.is_dir() else {}
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write to --out {out}: {write_failure(exc, out)}") from None
-    return OutDir(out, tmp, previous)
-
-
-def _write_manifest(out: Path, files: dict[str, list[str]]) -> None:
-    doc = {"written_by": f"jalur {__version__}", "note": "files jalur wrote here (SHA-256); jalur replaces only "
-           "these, and only while unchanged; any other file in this folder is kept", "files": files}
-    atomic_write_text(out / MARKER, json.dumps(doc, indent=1, sort_keys=True) + "\n")
-
-
-def commit_out_dir(od: OutDir) -> Path:
-    """Move the finished files into place, one atomic rename each, keeping every file jalur did not write.
-
-    A file of the same name that jalur did not write, or that was changed since jalur wrote it (an edited
-    workbook), stops the commit before anything moves: :class:`OutputError` names it.
-
-    jalur's files from an earlier run that this run did not write again are removed if unchanged. The manifest
-    accepts old and new digests while files move, so an interrupted move is never mistaken for a user's edit.
-    """
-    out, tmp = od.out, od.tmp
-    new = {p.relative_to(tmp).as_posix(): _digest(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-    clash = _user_files_in_the_way(out, od.previous, tuple(new)) if out.is_dir() else []
-    if clash:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"--out {out} already holds {', '.join(clash)}, which jalur did not write or which was "
-                          "changed after jalur wrote it; jalur never overwrites such files. Move or rename them, or "
-                          "give another --out (files of other names in the folder are always kept)")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        moving = {rel: sorted(set(od.previous.get(rel, [])) | {d}) for rel, d in new.items()}
-        _write_manifest(out, {**od.previous, **moving})
-        for rel in new:
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp / rel, out / rel)
-        for rel, digests in od.previous.items():
-            p = out / rel
-            if rel not in new and p.is_file() and _digest(p) in digests:
-                p.unlink()
-                for d in p.parents:
-                    if d == out or any(d.iterdir()):
-                        break
-                    d.rmdir()
-        _write_manifest(out, {rel: [d] for rel, d in new.items()})
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(f"cannot write to --out {out}: {write_failure(exc, out)}") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
+#: Output folders: a manifest of what jalur wrote; nothing else is ever touched (see :mod:`jalur.io.outdir`).
+__all__ = ["MARKER", "commit_out_dir", "prepare_out_dir", "provenance", "write_comparison", "write_run"]
 
 
 def created_at() -> str:
@@ -206,7 +84,7 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
     from jalur.pathways.report import format_workbook, report_html, variables_table
 
     reg = registry if registry is not None else datasets.load()
-    od = prepare_out_dir(out_dir)
+    od = prepare_out_dir(out_dir, "run")
     tmp = od.tmp
     try:
         iamc = to_iamc(ds)
@@ -227,7 +105,7 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
         for stem, fig in figs.items():
             figure_to_png(fig, tmp / "charts" / f"{stem}.png")
     except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(od)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"cannot write the outputs of --out {od.out}: {write_failure(exc, od.out)}") from None
         raise
@@ -273,7 +151,7 @@ def write_comparison(runs: dict[str, xr.Dataset], out_dir: str | Path, *, quanti
 
     reg = registry if registry is not None else datasets.load()
     names = list(runs)
-    od = prepare_out_dir(out_dir)
+    od = prepare_out_dir(out_dir, "compare")
     tmp = od.tmp
     try:
         compare_table(runs).to_csv(tmp / "compare.csv", index=False)
@@ -292,7 +170,7 @@ def write_comparison(runs: dict[str, xr.Dataset], out_dir: str | Path, *, quanti
             "scenario_sha256": {n: runs[n].attrs.get("scenario_sha256") for n in names},
             "overrides": reg.provenance()["overrides"]}, indent=1), encoding="utf-8")
     except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(od)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"cannot write the outputs of --out {od.out}: {write_failure(exc, od.out)}") from None
         raise

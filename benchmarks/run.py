@@ -119,6 +119,9 @@ def cli_table(repeat: int = 5) -> Table:
 
 
 def main() -> int:
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+        return 0
     if "--cli" in sys.argv[1:]:
         Console(width=160).print(cli_table())
         return 0

@@ -123,3 +123,12 @@ def test_what_models_derived_is_kept_for_the_next_command(home, tmp_path):
     assert runs[0] == {"value": 60.0, "from_disk": 0, "same_registry": True}
     assert runs[1]["value"] == 60.0 and runs[1]["from_disk"] > 0 and runs[1]["same_registry"] is True
     assert list((home / "cache").glob("memo-*-jalur.pathways.context.pkl"))
+
+
+def test_an_entry_of_the_wrong_kind_is_rebuilt(mini_dir, home):
+    import pickle
+
+    _load(mini_dir)
+    (entry,) = (home / "cache").glob("registry-*.pkl")
+    entry.write_bytes(pickle.dumps({"not": "a registry"}))
+    assert _value(_load(mini_dir)) == 761

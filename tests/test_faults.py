@@ -253,3 +253,21 @@ def test_blank_rows_and_a_utf16_tab_file_with_decimal_commas_are_read(registry, 
     for f, want in ((p, 9.5), (q, 8.5)):
         t = datasets.apply_override(registry, f).table("grid-losses").where(region="jamali", year=2025)
         assert t.values("%").tolist() == [want]
+
+
+def test_review_edges(capsys, tmp_path, monkeypatch):
+    """From the review: a scenario extending a file from another folder; a huge --samples; --top below 1;
+    UTF-16 without a byte-order mark."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["scenario", "new", "a", "--out", "a.yaml"]) == 0
+    assert main(["scenario", "new", "b", "--from", "a.yaml", "--out", "sub/b.yaml"]) == 0
+    assert main(["scenario", "check", "sub/b.yaml"]) == 0
+    capsys.readouterr()
+    code, _, err = _cli(capsys, "vehicle", "car-lmpv", "-p", "bev", "--samples", "10000000")
+    assert code == 2 and "from 0 to 100,000" in err
+    code, _, err = _cli(capsys, "vehicle", "sensitivity", "car-lmpv", "-p", "bev", "--top", "-3")
+    assert code == 2 and "--top must be at least 1" in err
+    p = tmp_path / "nobom.csv"
+    p.write_bytes(OVERRIDE_CSV.replace("Catatan saya – 2025", "x 2025").encode("utf-16-le"))
+    t = datasets.apply_override(datasets.load(), p).table("grid-losses").where(region="jamali", year=2025)
+    assert t.values("%").tolist() == [9.5]

@@ -204,7 +204,7 @@ def test_keep_samples_shape(registry):
     (dict(segments="car-lmpv", regions="java"), "unknown region 'java'; regions: national"),
     (dict(segments="car-lmpv", luc="maybe"), "luc='maybe' is not allowed; allowed: none, direct, indirect"),
     (dict(segments="car-lmpv", power_scenario="green"), "allowed: coal-lock, current-policies, jetp-cipp"),
-    (dict(segments="car-lmpv", samples=-1), "samples must be >= 0"),
+    (dict(segments="car-lmpv", samples=-1), "samples must be a whole number from 0 to 100,000, got -1"),
 ])
 def test_bad_input_lists_allowed_values(registry, kw, message):
     with pytest.raises(InputError) as info:

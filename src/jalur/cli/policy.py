@@ -103,7 +103,8 @@ def tco_cmd(
                title=f"{segment}, registered {year}: cost of ownership (real 2024 Rp, NPV at {discount_rate:.0%}); "
                      f"abatement vs {df.attrs['reference']}",
                caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}; {price_basis} prices, "
-                       f"{gasoline_product}")
+                       f"{gasoline_product}; each model taken as made in Indonesia at the TKDN minimum of {year} "
+                       "(Perpres 79/2023), at least 40 %")
         for n in df["note"]:
             if n:
                 out.print(Text("note: " + n))

@@ -15,6 +15,7 @@ from jalur.cli.options import (
     Overrides,
     with_lca_options,
 )
+from jalur.errors import InputError
 from jalur.cli.render import Format, err, language, render
 
 #: The command's name: ``jalur vehicle ...`` (the module's).
@@ -155,6 +156,8 @@ def vehicle_sensitivity(
     from jalur import datasets
     from jalur.vehicle.compare import sensitivity
 
+    if top < 1:
+        raise InputError(f"--top must be at least 1, got {top}")
     reg = datasets.load(override)
     region = _region(reg, region)
     df = sensitivity(segment, powertrain, year, region, fuel=fuel, top=top, registry=reg, **lca)

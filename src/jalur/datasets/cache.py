@@ -144,17 +144,21 @@ class MemoStore:
                 _store(path, buf.getvalue(), prune=False)
 
 
-def cached(key: str, build: Callable[[], object]) -> object:
-    """The object cached under *key*, else ``build()`` (stored for next time when the cache can be written)."""
+def cached(key: str, build: Callable[[], object], kind: type | None = None) -> object:
+    """The object cached under *key*, else ``build()`` (stored for next time when the cache can be written).
+
+    An entry that cannot be read, or is not a *kind*, is rebuilt and replaced.
+    """
     if not caching():
         return build()
     path = _entry(key)
     try:
         with path.open("rb") as fh:
             obj = pickle.load(fh)
-        os.utime(path)
-        return obj
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        if kind is None or isinstance(obj, kind):
+            os.utime(path)
+            return obj
+    except Exception:  # damaged, from other code, half-written by a killed process: rebuild it
         pass
     obj = build()
     _store(path, obj)

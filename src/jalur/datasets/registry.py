@@ -171,7 +171,7 @@ def load_from(table_dir: Path, schema_dir: Path, sources_file: Path, version: st
     if cache:
         key = registry_key(_data_files(table_dir, schema_dir, sources_file), version,
                            "only=" + (",".join(sorted(only)) if only is not None else "*"))
-        reg = cached(key, lambda: load_from(table_dir, schema_dir, sources_file, version, only))
+        reg = cached(key, lambda: load_from(table_dir, schema_dir, sources_file, version, only), Registry)
         reg.keep_on_disk(memo_store(key))
         return reg
     sources = check_sources(read_csv_text(read_user_text(sources_file, DataError), str(sources_file)), str(sources_file))
@@ -212,7 +212,7 @@ def _with_overrides(reg: Registry, overrides: list[Path]) -> Registry:
     except OSError:  # let apply_override name the file and the fault
         return reg.with_overrides(overrides)
     key = registry_key(_data_files(TABLE_DIR, SCHEMA_DIR, SOURCES_FILE), reg.data_version, "overrides", *parts)
-    out = cached(key, lambda: reg.with_overrides(overrides))
+    out = cached(key, lambda: reg.with_overrides(overrides), Registry)
     out.keep_on_disk(memo_store(key))
     return out
 

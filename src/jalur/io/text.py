@@ -35,7 +35,14 @@ def decode_user_bytes(raw: bytes, where: str, error: type[JalurError]) -> str:
     for sig, what in BINARY_SIGNATURES:
         if raw.startswith(sig):
             raise error(f"{where} is {what}, not a text file; save it as CSV UTF-8 (or YAML) and try again")
-    if b"\x00" in raw[:4096]:
+    head = raw[:4096]
+    if len(head) >= 8 and head.count(b"\x00") * 2 >= len(head) * 0.9:  # UTF-16 without a byte-order mark
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in head:
         raise error(f"{where} is a binary file (it holds NUL bytes), not a text file; give a CSV (UTF-8) or "
                     "YAML file")
     try:

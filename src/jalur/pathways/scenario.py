@@ -27,6 +27,7 @@ import copy
 import functools
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -411,11 +412,12 @@ def lever_reference() -> dict[str, dict[str, str]]:
     return {f: {k: str(v) for k, v in raw[f].items()} for f in fields}
 
 
-def new_scenario_text(name: str, base: str) -> str:
+def new_scenario_text(name: str, base: str, extends: str | None = None) -> str:
     """YAML text of a new scenario that extends *base* (for ``jalur scenario new``): every lever is listed as a
-    commented example with its meaning, unit and allowed values."""
+    commented example with its meaning, unit and allowed values. *extends* is how the file names its base (a
+    scenario file's path relative to the new file's folder; default *base*)."""
     base_sc = load_scenario(base)
-    lines = [f"name: {name}", f"title: {name} (extends {base})", f"extends: {base}",
+    lines = [f"name: {name}", f"title: {name} (extends {base_sc.name})", f"extends: {extends or base}",
              "sources: []          # ids from `jalur data sources` behind the levers you change",
              "levers:", "  # change only what differs from the base: uncomment a lever and edit it",
              f"  power_scenario: {base_sc.levers.power_scenario}"]
@@ -464,4 +466,8 @@ def write_new_scenario(path: str | Path, name: str, base: str) -> Path:
         raise InputError(f"{name!r} is a built-in scenario; choose another name (built-in: {', '.join(builtin_names())})")
     if p.exists():
         raise InputError(f"{p} already exists; choose another name or --out")
-    return atomic_write_text(p, new_scenario_text(name, base))
+    b = Path(base)
+    extends = None
+    if b.suffix in (".yaml", ".yml") and b.exists():  # read back relative to the new file's folder
+        extends = Path(os.path.relpath(b.resolve(), p.resolve().parent)).as_posix()
+    return atomic_write_text(p, new_scenario_text(name, base, extends))

@@ -333,7 +333,7 @@ def test_run_refuses_to_overwrite_an_edited_output(capsys, tmp_path):
     run(capsys, "run", "bau", "--out", str(out))
     (out / "workbook.xlsx").write_bytes(b"edited by the analyst")
     code, _, err = run(capsys, "run", "bau", "--out", str(out))
-    assert code == 2 and "workbook.xlsx" in err and "changed after jalur wrote it" in " ".join(err.split())
+    assert code == 2 and "workbook.xlsx" in err and "changed after jalur wrote them" in " ".join(err.split())
     assert (out / "workbook.xlsx").read_bytes() == b"edited by the analyst"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
 
@@ -477,3 +477,13 @@ def test_a_bad_out_is_refused_before_the_work(capsys, tmp_path, monkeypatch):
     blocker.write_text("x")
     code, _, err = run(capsys, "compare", "bau", "biofuel", "--out", str(blocker / "res"))
     assert code == 2 and "is a file, not a folder" in err
+
+
+def test_a_damaged_manifest_is_named(capsys, tmp_path):
+    out = tmp_path / "res"
+    run(capsys, "run", "bau", "--out", str(out))
+    (out / ".jalur-output").write_text("{not json")
+    code, _, err = run(capsys, "run", "bau", "--out", str(out))
+    err = " ".join(err.split())
+    assert code == 2 and "manifest .jalur-output cannot be read" in err and "more" in err
+    assert (out / "iamc.csv").exists()

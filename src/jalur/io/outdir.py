@@ -169,9 +169,12 @@ def commit_out_dir(od: OutDir) -> Path:
     clash = _in_the_way(od, tuple(new))
     if clash:
         discard(od)
-        raise OutputError(f"--out {out} already holds {', '.join(clash)}, which jalur did not write or which was "
-                          "changed after jalur wrote it; jalur never overwrites such files. Move or rename them, or "
-                          "give another --out (files of other names in the folder are always kept)")
+        names = ", ".join(clash[:6]) + (f" and {len(clash) - 6} more" if len(clash) > 6 else "")
+        damaged = (out / MARKER).exists() and not od.previous
+        why = (f"its manifest {MARKER} cannot be read, so jalur cannot tell its own files from yours" if damaged
+               else "jalur did not write them, or they were changed after jalur wrote them")
+        raise OutputError(f"--out {out} already holds {names}: {why}; jalur never overwrites such files. Move or "
+                          "rename them, or give another --out (files of other names in the folder are always kept)")
     try:
         by = {**od.by, **{rel: od.kind for rel in new}}
         _write_manifest(out, {**od.previous, **{rel: sorted(set(od.previous.get(rel, [])) | {d})

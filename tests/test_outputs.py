@@ -40,7 +40,8 @@ def test_the_workbook_is_formatted_and_says_what_produced_it(out):
     assert [c.value for c in iamc[1]][5] == 2010  # years are numbers
     assert iamc.column_dimensions["D"].width >= 40 and iamc.column_dimensions["F"].width == 10
     assert iamc["F2"].number_format in ("#,##0.00", "#,##0")
-    assert wb["Summary"].freeze_panes == "C2" and isinstance(wb["Summary"]["C1"].value, int)
+    assert wb["Summary"].freeze_panes == "D2" and isinstance(wb["Summary"]["D1"].value, int)
+    assert wb["Summary"]["B1"].value == "keterangan" and wb["Summary"]["B2"].value.startswith("Kendaraan")
     readme = {r[0].value: r[1].value for r in wb["README"].iter_rows(min_row=2)}
     assert readme["skenario"] == "bau" and readme["berkas override"] == "none"
     assert re.match(r"\d{4}-\d\d-\d\dT", readme["dibuat (UTC)"]) and readme["versi data"]
@@ -132,3 +133,12 @@ def test_tax_in_indonesian_number_format(capsys):
     text = _header(capsys, "tax", "--category", "passenger", "-p", "bev", "--price", "5e8", "--date", "2026-06-01",
                    "--lang", "id")
     assert "Rp 60.000.000" in text and "harga termasuk pajak" in text
+
+
+def test_tco_chart_labels_in_indonesian(registry):
+    from jalur.charts import cost_components
+    from jalur.policy.tco import tco
+
+    fig = cost_components(tco("car-lmpv", 2025, registry=registry), "t", "id")
+    (text,) = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
+    assert all(re.fullmatch(r"Rp \d{1,3}(\.\d{3})*/km", x) for x in text.text)

@@ -47,18 +47,28 @@ COST_COLOURS = {
 }
 
 
-def cost_components(df: pd.DataFrame, title: str) -> go.Figure:
+def cost_components(df: pd.DataFrame, title: str, lang: str = "en") -> go.Figure:
     """Stacked bars of discounted cost components per powertrain [million Rp], with Rp/km on top."""
     fig = go.Figure()
     for col, (label, colour) in COST_COLOURS.items():
         fig.add_bar(name=label, x=df["powertrain"], y=df[col] / 1e6, marker_color=colour)
     top = df[list(COST_COLOURS)].clip(lower=0).sum(axis=1) / 1e6  # above the bar, not inside it (the residual is < 0)
     fig.add_scatter(x=df["powertrain"], y=top, mode="text",
-                    text=[f"Rp {v:,.0f}/km" if v == v else "n/a" for v in df["rp_per_km"]],
+                    text=[_rupiah(v, lang) + "/km" if v == v else "n/a" for v in df["rp_per_km"]],
                     textposition="top center", showlegend=False)
     fig.update_layout(barmode="relative", title=title, yaxis_title="million Rp (NPV) / juta Rp",
                       template="plotly_white", height=560)
     return fig
+
+
+def _rupiah(x: float, lang: str = "en") -> str:
+    """``Rp 3,917`` (en) or ``Rp 3.917`` (id).
+
+    >>> _rupiah(3917.4), _rupiah(3917.4, "id")
+    ('Rp 3,917', 'Rp 3.917')
+    """
+    text = f"Rp {x:,.0f}"
+    return text.replace(",", ".") if lang == "id" else text
 
 
 def _km(x: float) -> str:

@@ -92,7 +92,7 @@ def tco_cmd(
     df = tco(segment, year, region, powertrains=powertrain, discount_rate=discount_rate, price_basis=price_basis,
              gasoline_product=gasoline_product, reference=reference, scheme2_from=s2, overrides=override, **opts)
     if chart is not None:
-        write_cost_chart(df, chart, f"{segment}: total cost of ownership, registered {year}")
+        write_cost_chart(df, chart, f"{segment}: total cost of ownership, registered {year}", language(lang))
     if fmt != Format.table:
         render(df, fmt)
     else:

@@ -126,8 +126,10 @@ def _workbook(path: Path, ds: xr.Dataset, reg: Registry, iamc: pd.DataFrame, sum
     srcs = json.loads(ds.attrs["scenario_sources"])
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         readme_frame(prov, lang).to_excel(xl, sheet_name="README", index=False)
-        summ.rename(columns=lambda c: int(c) if str(c).isdigit() else c).to_excel(xl, sheet_name="Summary",
-                                                                                 index=False)
+        table = summ.rename(columns=lambda c: int(c) if str(c).isdigit() else c)
+        labels = variables_table(ds).set_index("variable")[f"label_{lang}"]
+        table.insert(1, "keterangan" if lang == "id" else "label", [labels.get(v, "") for v in table["variable"]])
+        table.to_excel(xl, sheet_name="Summary", index=False)
         iamc.to_excel(xl, sheet_name="IAMC", index=False)
         for name, df in sheets.items():
             df.to_excel(xl, sheet_name=name, index=False)

@@ -16,7 +16,7 @@ from jalur.pathways.variables import rows
 
 #: Column widths of the workbook (characters) by column name; year columns get :data:`YEAR_WIDTH`.
 WIDTHS = {"model": 12, "scenario": 16, "region": 26, "variable": 58, "unit": 20, "item": 24, "value": 90,
-          "id": 34, "citation": 90, "url": 50, "year": 8, "type": 11, "used_by": 40, "label_en": 60, "label_id": 60,
+          "id": 34, "citation": 90, "url": 50, "year": 8, "type": 11, "used_by": 40, "label_en": 60, "label_id": 60, "label": 60, "keterangan": 60,
           "caveat": 120}
 YEAR_WIDTH = 10
 

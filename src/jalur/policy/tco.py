@@ -403,9 +403,10 @@ def _abatement(df: pd.DataFrame, cat: Catalog, pts: list[str], reference: str | 
     df.attrs["reference"] = ref
 
 
-def write_cost_chart(df: pd.DataFrame, path, title: str) -> None:
-    """Write the stacked-bar chart of the cost components of a :func:`tco` result (``.html`` or ``.png``)."""
+def write_cost_chart(df: pd.DataFrame, path, title: str, lang: str = "en") -> None:
+    """Write the stacked-bar chart of the cost components of a :func:`tco` result (``.html`` or ``.png``); with
+    *lang* ``id`` the labels take Indonesian number format (``Rp 3.917/km``)."""
     from jalur.charts import cost_components, write_chart
 
     write_chart(cost_components(df, f"{title} (discount {df.attrs['discount_rate']:.0%}, {df.attrs['price_basis']} "
-                                     f"prices; jalur {df.attrs['jalur_version']})"), path)
+                                     f"prices; jalur {df.attrs['jalur_version']})", lang), path)

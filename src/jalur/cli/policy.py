@@ -104,7 +104,7 @@ def tco_cmd(
                      f"abatement vs {df.attrs['reference']}",
                caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}; {price_basis} prices, "
                        f"{gasoline_product}; each model taken as made in Indonesia at the TKDN minimum of {year} "
-                       "(Perpres 79/2023), at least 40 %")
+                       "(Perpres 79/2023)")
         for n in df["note"]:
             if n:
                 out.print(Text("note: " + n))

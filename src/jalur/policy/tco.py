@@ -43,9 +43,6 @@ from jalur.vehicle.cases import build_cases
 from jalur.vehicle.lifecycle import default_fuel_only, lifecycle
 
 PRICE_BASES = ("retail", "market")
-#: Local content [%] of a locally made model where the year's BEV minimum is lower: what the 2023-2025 VAT and
-#: e-motorcycle reliefs asked (PMK 38/2023, 8/2024, 12/2025; Permenperin 6/2023), so a typical local model gets them.
-TYPICAL_TKDN = 40.0
 #: UN R101 (Annex 8) weighting distance for the type-approval fuel use of off-vehicle-charging hybrids [km].
 R101_DAV_KM = 25.0
 #: Usable share of a PHEV battery for its electric range (engineering assumption, documented).
@@ -177,8 +174,8 @@ def _spec(reg: Registry, segment: str, powertrain: str, price: float, date: dt.d
     if lcgc:  # the segment is defined as KBH2 models, which are certified to the KBH2 minimum fuel economy
         kmpl = max(kmpl or 0.0, reg.table("lcgc-criteria").get("km/L", criterion="min_kmpl_petrol"))
     tax_category = cat.vclass(seg.vclass).tax_category
-    # a locally made model: it meets the BEV TKDN minimum of its year and the 40 % the 2023-2025 reliefs asked
-    tkdn = max(TYPICAL_TKDN, tkdn_minimum(reg, tax_category, date.year)[0])
+    # a locally made model meets the BEV TKDN minimum of its year (40 % from 2022 to 2026, as the reliefs asked)
+    tkdn = tkdn_minimum(reg, tax_category, date.year)[0]
     return VehicleSpec(tax_category, powertrain, price, date,
                        engine_cc=vp.get("engine_displacement") if pt.combustion_engine else None,
                        km_per_l=kmpl, ev_range_km=rng, tkdn=tkdn, origin="local", lcgc=lcgc)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from jalur.errors import InputError
 from jalur.io import atomic_write_bytes, atomic_write_text
+from jalur.locale import localise
 
 def stacked_stages(df: pd.DataFrame, title: str, unit: str, stages: list[tuple[str, str, str]],
                    label_col: str = "label", reference: str | None = None) -> go.Figure:
@@ -67,8 +68,7 @@ def _rupiah(x: float, lang: str = "en") -> str:
     >>> _rupiah(3917.4), _rupiah(3917.4, "id")
     ('Rp 3,917', 'Rp 3.917')
     """
-    text = f"Rp {x:,.0f}"
-    return text.replace(",", ".") if lang == "id" else text
+    return localise(f"Rp {x:,.0f}", lang)
 
 
 def _km(x: float) -> str:

@@ -49,10 +49,9 @@ def run_cmd(
             prog.advance(task)
     table = summary(to_iamc(ds))
     if lang == "id":
-        from jalur.pathways.report import variables_table
+        from jalur.pathways.report import with_labels
 
-        labels = variables_table(ds).set_index("variable")["label_id"]
-        table.insert(1, "keterangan", [labels.get(v, "") for v in table["variable"]])
+        table = with_labels(table, ds, lang)
         caption = (f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia; GRK dalam CO2e "
                    "(IPCC AR6 GWP100). Registered = hitungan BPS dan Korlantas, termasuk kendaraan yang tak lagi "
                    "dipakai; In Use = kendaraan yang beroperasi dan memakai BBM (energi dan emisi adalah miliknya)")
@@ -90,10 +89,9 @@ def compare_cmd(
     lang = language(lang)
     table = compare_table(runs)
     if lang == "id" and fmt == Format.table and "variable" in table.columns:
-        from jalur.pathways.report import variables_table
+        from jalur.pathways.report import with_labels
 
-        labels = variables_table(next(iter(runs.values()))).set_index("variable")["label_id"]
-        table.insert(1, "keterangan", [labels.get(v, "") for v in table["variable"]])
+        table = with_labels(table, next(iter(runs.values())), lang)
     render(table, fmt, title="Scenarios compared (Indonesia)", caption=f"jalur {__version__}, data {reg.data_version}",
            lang=lang)
     if out_dir is not None:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from jalur.errors import InputError
+from jalur.locale import LANGUAGES, localise
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, soft_wrap=True)
@@ -19,9 +20,6 @@ class Format(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-LANGUAGES = ("en", "id")
 
 
 def language(lang: str | None) -> str:
@@ -47,7 +45,7 @@ def fmt_value(v: Any, lang: str = "en") -> str:
         if v in (float("inf"), float("-inf")):
             return "never" if v > 0 else "-inf"
         text = f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
-        return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
+        return localise(text, lang)
     return "" if v is None else str(v)
 
 

@@ -114,7 +114,7 @@ def write_run(ds: xr.Dataset, out_dir: str | Path, *, registry: Registry | None 
 
 def _workbook(path: Path, ds: xr.Dataset, reg: Registry, iamc: pd.DataFrame, summ: pd.DataFrame, prov: dict,
               calibration, lang: str) -> None:
-    from jalur.pathways.report import caveats, readme_frame, sources_table, variables_table
+    from jalur.pathways.report import caveats, readme_frame, sources_table, variables_table, with_labels
 
     sheets = {
         "Stock": iamc[iamc["variable"].str.startswith("Stock")],
@@ -126,9 +126,8 @@ def _workbook(path: Path, ds: xr.Dataset, reg: Registry, iamc: pd.DataFrame, sum
     srcs = json.loads(ds.attrs["scenario_sources"])
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         readme_frame(prov, lang).to_excel(xl, sheet_name="README", index=False)
-        table = summ.rename(columns=lambda c: int(c) if str(c).isdigit() else c)
-        labels = variables_table(ds).set_index("variable")[f"label_{lang}"]
-        table.insert(1, "keterangan" if lang == "id" else "label", [labels.get(v, "") for v in table["variable"]])
+        table = with_labels(summ.rename(columns=lambda c: int(c) if str(c).isdigit() else c), ds, lang,
+                            "keterangan" if lang == "id" else "label")
         table.to_excel(xl, sheet_name="Summary", index=False)
         iamc.to_excel(xl, sheet_name="IAMC", index=False)
         for name, df in sheets.items():

@@ -34,6 +34,14 @@ def variables_table(ds: xr.Dataset) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def with_labels(table: pd.DataFrame, ds: xr.Dataset, lang: str, column: str = "keterangan") -> pd.DataFrame:
+    """*table* (with a ``variable`` column) with each variable's label in *lang* as its second column."""
+    labels = variables_table(ds).set_index("variable")[f"label_{lang}"]
+    out = table.copy()
+    out.insert(1, column, [labels.get(v, "") for v in out["variable"]])
+    return out
+
+
 def sources_table(reg: Registry, scenario_sources: list[str]) -> pd.DataFrame:
     """The sources behind a run's results: every source a data row cites, and the scenario's own.
 

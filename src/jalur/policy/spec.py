@@ -12,6 +12,7 @@ import pandas as pd
 from jalur.catalog import Catalog
 from jalur.datasets import Registry, memoize
 from jalur.errors import InputError
+from jalur.locale import localise
 
 ORIGINS = ("local", "ckd", "cbu")
 #: First day of PP 73/2019 as amended by PP 74/2021; earlier sales fell under PP 41/2013 (not modelled).
@@ -187,7 +188,7 @@ class TaxResult:
         """The assessment as (item, value) lines, in English and Bahasa Indonesia, for a printed table; with
         *lang* ``id`` the numbers take Indonesian separators (``Rp 60.000.000``, ``4,5 %``)."""
         d = self.as_dict()
-        n = (lambda x, f: format(x, f).translate(str.maketrans(",.", ".,"))) if lang == "id" else format
+        n = lambda x, f: localise(format(x, f), lang)
         return [
             ("scheme / skema", d["scheme"]), ("LCEV status / status LCEV", d["lcev_status"] or "—"),
             ("TKDN used / TKDN dipakai", "—" if d["tkdn_pct"] is None else

@@ -100,6 +100,13 @@ class Powertrain(Labelled):
     lcev_tokens: tuple[str, ...]
     ppnbm_base: str
     iamc_label: str
+    battery_owner: str = "vehicle"  # 'network': a swap network owns the packs; the vehicle is sold without one
+    colour: str = ""                # in charts (hex RGB)
+
+    @property
+    def network_battery(self) -> bool:
+        """The traction battery belongs to a swap network: not in the purchase price, paid for per swap."""
+        return self.battery_owner == "network"
 
     @property
     def plug_in_hybrid(self) -> bool:
@@ -189,7 +196,8 @@ class Catalog:
             uses_electricity=cell_yes(r["uses_electricity"]), carrier=r["carrier"],
             max_blend=float(r["max_blend"]) / 100, combustion_engine=cell_yes(r["combustion_engine"]),
             electric_drive=cell_yes(r["electric_drive"]), conventional=cell_yes(r["conventional"]), family=r["family"],
-            lcev_tokens=_words(r["lcev_tokens"]), ppnbm_base=r["ppnbm_base"], iamc_label=r["iamc_label"])
+            lcev_tokens=_words(r["lcev_tokens"]), ppnbm_base=r["ppnbm_base"], iamc_label=r["iamc_label"],
+            battery_owner=r["battery_owner"] or "vehicle", colour=r["colour"])
             for r in _rows(reg, "powertrains")}
         self.carriers: Mapping[str, Carrier] = {r["carrier"]: Carrier(
             **lab(r, "carrier"), iamc_label=r["iamc_label"], volume_label=r["volume_label"],

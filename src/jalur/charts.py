@@ -99,8 +99,6 @@ def write_chart(fig: go.Figure, path: str | Path) -> Path:
 # --------------------------------------------------------------------------------------------------
 
 PT_COLOURS = {
-    "ICE Gasoline": "#8c564b", "ICE Diesel": "#4d4d4d", "Flex Fuel": "#bcbd22", "MHEV": "#ff9896", "HEV": "#ff7f0e",
-    "PHEV": "#9467bd", "BEV": "#2ca02c", "FCEV": "#17becf", "CNG": "#7f7f7f",
     "Gasoline": "#8c564b", "Ethanol": "#bcbd22", "Diesel": "#4d4d4d", "Biodiesel": "#98df8a", "HVO": "#2ca02c",
     "Gases": "#7f7f7f", "Hydrogen": "#17becf", "Electricity": "#1f77b4",
     "Motorcycle": "#1f77b4", "Car": "#ff7f0e", "Bus": "#2ca02c", "Truck": "#8c564b",

@@ -79,6 +79,8 @@ def vehicle_lca(
                                              "default."),
     samples: int = typer.Option(0, "--samples", help="Monte Carlo samples (0 = deterministic)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (same seed, same numbers)."),
+    sources: bool = typer.Option(False, "--sources", help="Also list the data rows the result rests on with their "
+                                 "source ids (with --format csv/json: those rows instead of the stages)."),
     fmt: Format = FormatOpt, override: Overrides = OverrideOpt, lang: Optional[str] = LangOpt, lca: dict = None,
 ) -> None:
     """Life-cycle GHG emissions of one segment by stage (g CO2e/km; IPCC AR6 GWP100)."""
@@ -90,8 +92,9 @@ def vehicle_lca(
     region = _region(reg, region)
     ds = lifecycle(segment, powertrain, fuel or "default", [year], [region], samples=samples, seed=seed, registry=reg,
                    **lca)
+    rows = _input_rows(reg, ds, lca) if sources else None
     if fmt != Format.table:
-        render(to_records(ds), fmt)
+        render(to_records(ds) if rows is None else rows, fmt)
         return
     table = table_by_stage(ds)
     unit = ds.attrs["units"]
@@ -102,6 +105,17 @@ def vehicle_lca(
     render(table, fmt, title=f"{segment}, registered {year}, used in {region} [{unit}]"
            + (f"; mean, and p5/p50/p95 of {samples} samples" if samples else ""), caption=_caption(ds), units=units,
            lang=lang)
+    if rows is not None:
+        render(rows, fmt, title=f"{segment}: the data rows behind these stages (jalur data sources ID shows a source)",
+               lang=lang)
+
+
+def _input_rows(reg, ds, lca: dict):
+    from jalur.vehicle.inputs import input_rows
+
+    pts = list(dict.fromkeys(str(p) for p in ds["powertrain"].values))
+    return input_rows(reg, str(ds["segment"].values[0]), pts, lca.get("battery_chemistry"),
+                      lca.get("battery_origin") or "cn")
 
 
 @vehicle_app.command("compare", cls=LazyHelpCommand)

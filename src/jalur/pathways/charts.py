@@ -45,15 +45,23 @@ def _template(name: str) -> tuple:
     return tuple(v for v in variables() if v.name == name and not v.regions)
 
 
+def _palette(ds: xr.Dataset) -> dict[str, str]:
+    """Colours by English IAMC label: the catalogue's powertrain colours (``powertrains.colour``), then the
+    carriers' and classes' palette."""
+    own = {v["iamc_label"]: v.get("colour", "") for v in run_labels(ds)["powertrains"].values()}
+    return PT_COLOURS | {k: c for k, c in own.items() if c}
+
+
 def _by(ds: xr.Dataset, name: str, key: str, lang: str) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Series of a template variable summed by one of its placeholders (label -> values), and each label's colour
     (from the English IAMC label, so a powertrain keeps its colour in every language)."""
     out: dict[str, np.ndarray] = {}
     colours: dict[str, str] = {}
+    palette = _palette(ds)
     for en, loc in zip(rows(ds, only=_template(name)), rows(ds, lang=lang, only=_template(name))):
         label = loc.labels[key]
         out[label] = out.get(label, 0.0) + np.nan_to_num(loc.values)
-        colours[label] = PT_COLOURS.get(en.labels[key], "")
+        colours[label] = palette.get(en.labels[key], "")
     keep = {k: v for k, v in out.items() if np.any(v)}
     return keep, {k: colours[k] for k in keep}
 
@@ -82,7 +90,7 @@ def charts(ds: xr.Dataset, lang: str = "en") -> dict[str, Any]:
         tot = sum(en.values for en, _ in pairs) if pairs else np.zeros(len(years))
         shares = {loc.labels["powertrain"]: 100 * np.divide(en.values, tot, out=np.zeros(len(years)), where=tot > 0)
                   for en, loc in pairs}
-        colours = {loc.labels["powertrain"]: PT_COLOURS.get(en.labels["powertrain"], "") for en, loc in pairs}
+        colours = {loc.labels["powertrain"]: _palette(ds).get(en.labels["powertrain"], "") for en, loc in pairs}
         cls = (info["label_id"] if lang == "id" else info["label_en"]).lower()
         figs[f"sales_shares_{k}"] = fig({p: v for p, v in shares.items() if v.any()},
                                         t["sales_shares"].format(cls=cls), t["% of new sales"], colours=colours)

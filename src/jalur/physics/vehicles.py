@@ -16,12 +16,13 @@ from jalur.physics.sampled import SampledTables
 REFERENCE_YEAR = 2024
 
 
-def battery_replacements(capacity, kwh_per_km, lifetime_km, cycle_life, lifetime_years, calendar_life):
-    """Expected number of traction-battery replacements over a vehicle's life.
+def battery_replacements(capacity, kwh_per_km, lifetime_km, cycle_life, lifetime_years, calendar_life, packs=1.0):
+    """Expected replacements of a vehicle's set of traction-battery packs over its life.
 
     Parameters
     ----------
     capacity : array_like [kWh]
+        Capacity of the packs the vehicle carries.
     kwh_per_km : array_like [kWh/km]
         Electricity drawn from the battery per km (at the plug, on electricity only).
     lifetime_km : array_like [km]
@@ -29,23 +30,30 @@ def battery_replacements(capacity, kwh_per_km, lifetime_km, cycle_life, lifetime
         Full equivalent cycles a pack lasts.
     lifetime_years : array_like [year]
     calendar_life : array_like [year]
+    packs : array_like [1]
+        Packs per vehicle, as multiples of the vehicle's own: 1 for a battery the vehicle owns; more for a swap
+        network, whose spare packs charge in the stations while others are on the road.
 
     Returns
     -------
     array_like [1]
-        :math:`\\max(N_{cyc}/L_{cyc},\\ T/L_{cal}) - 1`, clipped at 0, with :math:`N_{cyc} = e\\,d / C`
-        (an expected, fractional number; 0 for a vehicle without a battery).
+        :math:`\\max(N_{cyc}/L_{cyc},\\ p\\,T/L_{cal},\\ p)/p - 1` with :math:`N_{cyc} = e\\,d / C`: the packs the
+        energy throughput wears out (shared by the network's packs) or calendar ageing retires, beyond the first
+        set of *p* packs, per pack of that set (an expected, fractional number; 0 for a vehicle without a battery).
 
     Examples
     --------
     >>> float(battery_replacements(50, 0.2, 300_000, 1000, 15, 10))   # 1,200 cycles; 15 years on a 10-year life
     0.5
+    >>> float(battery_replacements(1.5, 0.04, 150_000, 1000, 10, 15, packs=1.5))   # 4,000 cycles over 1.5 packs
+    1.6666666666666665
     """
     cap = np.asarray(capacity, dtype=float)
+    p = np.asarray(packs, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         cycles = np.where(cap > 0, np.asarray(kwh_per_km) * lifetime_km / np.where(cap > 0, cap, 1.0), 0.0)
-    packs = np.maximum(cycles / cycle_life, np.asarray(lifetime_years) / calendar_life)
-    return np.where(cap > 0, np.clip(packs - 1.0, 0.0, None), 0.0)
+    worn = np.maximum(np.maximum(cycles / cycle_life, p * np.asarray(lifetime_years) / calendar_life), p)
+    return np.where(cap > 0, worn / p - 1.0, 0.0)
 
 
 def energy_intensity(base, improvement, vintage, *, reference_year: int = REFERENCE_YEAR,
@@ -89,16 +97,23 @@ def _manufacturing(st: SampledTables, components: list[str], classes: list[str],
 
 
 def _battery(st: SampledTables, pairs, chemistry: str | None, origin: str, cap, elec, share_elec, life_km, life_yr):
-    """Battery mass [kg], production per pack [g CO2e] and expected replacements, with the chemistry of each case."""
+    """Battery mass on the vehicle [kg], battery kWh per vehicle [kWh] (with a swap network's spare packs),
+    production of that set [g CO2e], its expected replacements and the chemistry of each case.
+
+    ``packs_per_vehicle`` (default 1) and ``battery_cycle_life`` (default: the chemistry's) of ``vehicle-parameters``
+    describe packs owned by a swap network: more packs than vehicles, cycled at the network's charging regime.
+    """
     table = st.reg.table("default-battery-chemistry").frame.set_index(["segment", "powertrain"])["chemistry"]
     chems_avail = sorted(set(st.reg.table("battery-production").frame["chemistry"]))
     chem = [chemistry or table.get(pair, chems_avail[0]) for pair in pairs]
     per_kwh = st.gather("battery-production", [(c, origin) for c in chem], "kg CO2e/kWh", what="battery production")
     spec = st.gather("battery-parameters", [(c, "specific_energy") for c in chem], "kWh/kg")
     cyc = st.gather("battery-parameters", [(c, "cycle_life") for c in chem], "1")
+    cyc = np.where(np.isnan(own := _pairs_param(st, pairs, "battery_cycle_life", "1", default=np.nan)), cyc, own)
     cal = st.gather("battery-parameters", [(c, "calendar_life") for c in chem], "year")
-    repl = battery_replacements(cap, elec * share_elec, life_km, cyc, life_yr, cal)
-    return cap / spec, cap * per_kwh * 1000.0, repl, chem
+    packs = _pairs_param(st, pairs, "packs_per_vehicle", "1", default=1.0)
+    repl = battery_replacements(cap, elec * share_elec, life_km, cyc, life_yr, cal, packs)
+    return cap / spec, cap * packs, cap * packs * per_kwh * 1000.0, repl, chem
 
 
 def _fuel_cell_and_tank(st: SampledTables, classes: list[str], pairs) -> np.ndarray:
@@ -143,13 +158,16 @@ def vehicle_inputs(st: SampledTables, pairs: list[tuple[str, str]], *, battery_c
         ``improvement`` [1/year], ``annual_km`` [km/year] (first year), ``lifetime_km`` [km], ``lifetime_years``
         [year] (:func:`lifetime`), ``production`` [g CO2e per
         vehicle] by stage (vehicle, battery incl. expected replacements, end of life), ``maintenance``
-        [g CO2e/km], ``battery_capacity`` [kWh], ``battery_replacements`` [1]; coordinate ``chemistry``.
+        [g CO2e/km], ``battery_capacity`` [kWh] (per vehicle: the packs it carries times ``packs_per_vehicle``),
+        ``battery_replacements`` [1] (per pack of that set); coordinate ``chemistry``.
 
     Notes
     -----
     Glider mass = curb mass - powertrain mass - battery mass; vehicle = glider x glider factor + powertrain x
     (electric or combustion) powertrain factor + fuel-cell stack (per kW) + hydrogen tank (per kg H2).
-    Battery-only vehicles use the ``maintenance-electric`` factor where the class has one.
+    Battery-only vehicles use the ``maintenance-electric`` factor where the class has one. ``electricity_use`` adds
+    ``charging_overhead`` (a swap station's charging losses, cooling and standby beyond the vehicle's own charging
+    losses; default 0); the battery's cycles count the energy the vehicle itself draws.
     """
     cat = catalog(st.reg)
     pts = [cat.powertrain(p) for _, p in pairs]
@@ -162,8 +180,9 @@ def vehicle_inputs(st: SampledTables, pairs: list[tuple[str, str]], *, battery_c
     uf = vp("utility_factor", "1", 0.0) if utility_factor is None else np.full_like(cap, utility_factor)
     share_elec = np.where(np.array([p.battery_only for p in pts]), 1.0, np.where(plug_in, uf, 0.0))
     share_fuel = np.where(np.array([p.uses_fuel for p in pts]), 1.0 - np.where(plug_in, uf, 0.0), 0.0)
-    batt_kg, pack_g, repl, chem = _battery(st, pairs, battery_chemistry, battery_origin, cap, elec, share_elec,
-                                           life_km, life_yr)
+    batt_kg, kwh, pack_g, repl, chem = _battery(st, pairs, battery_chemistry, battery_origin, cap, elec, share_elec,
+                                                life_km, life_yr)
+    elec = elec * (1.0 + vp("charging_overhead", "1", 0.0))     # a swap station's losses beyond the vehicle's own
     pt_component = ["powertrain-electric" if p.electric_drive else "powertrain-ice" for p in pts]
     glider_kg = np.clip(curb - pt_mass - batt_kg, 0.0, None)
     vehicle_kg = (glider_kg * _manufacturing(st, ["glider"] * len(pairs), classes, "kg CO2e/kg")
@@ -184,6 +203,6 @@ def vehicle_inputs(st: SampledTables, pairs: list[tuple[str, str]], *, battery_c
         "lifetime_km": (d2, life_km, {"units": "km"}), "lifetime_years": (d2, life_yr, {"units": "year"}),
         "production": (d2 + ("stage",), production, {"units": "g CO2e"}),
         "maintenance_per_km": (d2, maint, {"units": "g CO2e/km"}),
-        "battery_capacity": (d2, cap, {"units": "kWh"}), "battery_replacements": (d2, repl, {"units": "1"}),
+        "battery_capacity": (d2, kwh, {"units": "kWh"}), "battery_replacements": (d2, repl, {"units": "1"}),
     }, coords={"stage": [Stage.VEHICLE.value, Stage.BATTERY.value, Stage.END_OF_LIFE.value],
                "chemistry": ("case", chem)})

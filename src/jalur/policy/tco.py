@@ -9,7 +9,10 @@ For a vehicle of a segment and powertrain registered in a year and used in a gri
 - **energy**: the vehicle's energy use in its registration year (from the vehicle engine) times retail prices
   (``energy-prices``, basis ``retail``) or economic prices (``market``); prices after the last data year are
   held constant in real terms. Plug-in vehicles buy ``home_charging_share`` at the PLN home-charging tariff
-  and the rest at public chargers (SPKLU).
+  and the rest at public chargers (SPKLU). A vehicle whose battery belongs to a swap network
+  (``powertrains.battery_owner``) is sold without it (its ``price_otr``) and pays the network per swap
+  (``swap_fee`` every ``km_per_swap``) or by subscription (``battery_subscription``), the cheaper each year;
+  that covers energy and the packs, so it has no battery replacement.
 - **maintenance, insurance, PKB** (annual ownership tax; battery EVs pay none), **battery replacement**
   (the engine's expected replacements, at mid-life) and **residual value** (credited at end of life).
 
@@ -237,6 +240,18 @@ def _energy(reg: Registry, cat: Catalog, powertrain: str, fuel_mj: float, elec_k
     return energy, compensation, note
 
 
+def _swaps(reg: Registry, vclass: str, km_year: np.ndarray) -> tuple[np.ndarray, str]:
+    """Yearly payments to a battery-swap network [IDR]: per swap or by subscription, whichever is cheaper each
+    year (energy and the use of the network's packs included), and a note saying which."""
+    par = lambda name, unit: _param(reg, name, vclass, unit)
+    per_swap = km_year / par("km_per_swap", "km") * par("swap_fee", "IDR")
+    subscription = np.full(len(km_year), 12.0 * par("battery_subscription", "IDR/month"))
+    paid = np.minimum(per_swap, subscription)
+    plan = "subscription" if subscription[0] <= per_swap[0] else "per swap"
+    return paid, (f"battery swaps: {plan} in the first year (Rp {per_swap[0]:,.0f} a year paying per swap, Rp "
+                  f"{subscription[0]:,.0f} by subscription; the cheaper each year), energy and packs included")
+
+
 @memoize
 def _reference_pre_tax_price(reg: Registry, segment: str, powertrain: str, gap: float, overhead: float,
                              scheme2_from: dt.date | None) -> float:
@@ -277,14 +292,19 @@ def _costs(reg: Registry, segment: str, powertrain: str, vclass: str, ds_row: di
     f = npv_factors(life, basis.discount_rate)
     km_year = km_by_year(ds_row["lifetime_km"], life, class_use(reg, vclass).decline)
     cal = basis.year + np.arange(len(f))
-    energy, compensation, note = _energy(reg, cat, powertrain, ds_row["fuel_use"], ds_row["electricity_use"], km_year,
-                                         cal, basis, par("home_charging_share", "1"))
-    maint = par(f"maintenance_cost_{cat.powertrain(powertrain).family}", "IDR/km") * km_year * np.ones(len(f))
+    pt = cat.powertrain(powertrain)
+    if pt.network_battery:   # bought without the battery: the network is paid per swap or by subscription
+        (energy, note), compensation = _swaps(reg, vclass, km_year), np.zeros(len(f))
+    else:
+        energy, compensation, note = _energy(reg, cat, powertrain, ds_row["fuel_use"], ds_row["electricity_use"],
+                                             km_year, cal, basis, par("home_charging_share", "1"))
+    maint = par(f"maintenance_cost_{pt.family}", "IDR/km") * km_year * np.ones(len(f))
     resid = par("residual_value", "1")
     value = purchase * (1 - (1 - resid) * np.minimum((np.arange(len(f)) + 0.5) / life, 1.0))
     share = np.array([pkb_share(reg, powertrain, dt.date(int(c), 7, 1)) for c in cal])
     pkb = par("pkb_rate", "1/year") * pre * (value / purchase) * share
-    repl = ds_row["battery_replacements"] * vp.get("battery_capacity", 0.0) * par("battery_cost", "IDR/kWh")
+    repl = 0.0 if pt.network_battery else (ds_row["battery_replacements"] * vp.get("battery_capacity", 0.0)
+                                           * par("battery_cost", "IDR/kWh"))
     comp = {
         "purchase_rp": purchase, "energy_rp": float((energy * f).sum()), "maintenance_rp": float((maint * f).sum()),
         "insurance_rp": float((par("insurance_rate", "1/year") * value * f).sum()), "pkb_rp": float((pkb * f).sum()),

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from jalur.catalog import catalog
 from jalur.errors import InputError
 from jalur.fleet.ownership import fit_gompertz, gompertz
 from jalur.fleet.cohorts import cohort_factors
@@ -108,8 +109,10 @@ def test_blends_follow_the_scenario(mp):
 
 def test_electrification_meets_the_2030_targets(registry):
     ds = run("electrification", registry=registry)
-    bev = ds["stock"].sel(year=2030).values[ds["powertrain"].values == "bev"]
-    cls = ds["class"].values[ds["powertrain"].values == "bev"]
+    cat = catalog(registry)
+    electric = np.array([cat.powertrain(str(p)).battery_only for p in ds["powertrain"].values])  # plug-in and swap
+    bev = ds["stock"].sel(year=2030).values[electric]
+    cls = ds["class"].values[electric]
     assert bev[cls == "motorcycle"].sum() == pytest.approx(13e6, rel=0.05)   # ESDM: 13 million e-motorcycles
     assert bev[cls == "car"].sum() == pytest.approx(2e6, rel=0.05)           # ESDM: 2 million electric cars
     # ICE sales end in 2040
@@ -130,7 +133,7 @@ def test_exogenous_sales_bad_input(registry):
 
 
 def test_logit_choice_reproduces_base_year_and_shifts_with_cost(registry, tmp_path):
-    from jalur.pathways.choice import choice_costs
+    from jalur.pathways.choice import choice_costs, costed_powertrains
     from jalur.pathways.mix import powertrain_shares
     from jalur.pathways.scenario import load_scenario
 
@@ -142,7 +145,11 @@ def test_logit_choice_reproduces_base_year_and_shifts_with_cost(registry, tmp_pa
     assert np.allclose(sh.sum(axis=1), 1.0) and (sh >= 0).all()
     y = list(YEARS)
     np.testing.assert_allclose(sh[y.index(2026)], sh[y.index(2025)])          # before logit_from: base shares
-    assert sh[y.index(2030), pts.index("ice-diesel")] == pytest.approx(sh[y.index(2025), pts.index("ice-diesel")])
+    # a powertrain not sold in 2025 and given no entry sells nothing; those sold outside the representative
+    # segment (diesel, PHEV: SUVs) are costed there and move with their costs
+    assert sh[y.index(2030), pts.index("fcev")] == 0 == sh[y.index(2025), pts.index("fcev")]
+    assert {"ice-diesel", "phev"} <= set(costed_powertrains(registry, "car"))
+    assert sh[y.index(2030), pts.index("ice-diesel")] != pytest.approx(sh[y.index(2025), pts.index("ice-diesel")])
     # the powertrain whose cost rises most relative to the cheapest loses share
     costs = choice_costs(registry, "car")
     j = pts.index("bev")

@@ -50,7 +50,8 @@ def target_path(base_year: int, base: float, targets: dict[int, float], years: n
     return out
 
 
-def logit_shares(base: np.ndarray, cost: np.ndarray, base_cost: np.ndarray, scale: float) -> np.ndarray:
+def logit_shares(base: np.ndarray, cost: np.ndarray, base_cost: np.ndarray, scale: float,
+                 entry: dict[int, int] | None = None) -> np.ndarray:
     """Shares of new sales after costs change, by a multinomial logit calibrated to the base shares.
 
     Parameters
@@ -63,6 +64,9 @@ def logit_shares(base: np.ndarray, cost: np.ndarray, base_cost: np.ndarray, scal
         Costs in the base year.
     scale : float [1]
         Cost sensitivity: change in utility per 10 % of the cheapest option's cost.
+    entry : dict, optional
+        New options (no base share) -> the option whose preference constant each takes: it then competes on its
+        own cost, :math:`u_n = \\ln s_r^0 - \\beta (c_n - c_r^0) / (0.1\\,\\min_q c_q)`.
 
     Returns
     -------
@@ -78,11 +82,17 @@ def logit_shares(base: np.ndarray, cost: np.ndarray, base_cost: np.ndarray, scal
     --------
     >>> logit_shares(np.array([0.5, 0.5]), np.array([[1.0, 1.1]]), np.array([1.0, 1.0]), 1.0).round(3).tolist()
     [[0.731, 0.269]]
+    >>> logit_shares(np.array([0.5, 0.5, 0.0]), np.array([[1.0, 1.0, 1.1]]), np.array([1.0, 1.0, np.nan]), 1.0,
+    ...              entry={2: 1}).round(3).tolist()   # a new option, 10 % dearer, entering like the second
+    [[0.422, 0.422, 0.155]]
     """
-    ref = np.nanmin(cost, axis=1, keepdims=True)
-    du = -scale * (cost - base_cost[None, :]) / (0.1 * ref)
-    costed = ~np.isnan(base_cost)
-    logs = np.log(np.clip(base, 1e-9, None))[None, :] + np.where(costed[None, :], np.nan_to_num(du), 0.0)
-    w = np.where(costed[None, :] & (base[None, :] > 0), np.exp(logs - logs.max(axis=1, keepdims=True)), 0.0)
+    base_eff, c0 = base.astype(float).copy(), base_cost.astype(float).copy()
+    for new, ref in (entry or {}).items():
+        base_eff[new], c0[new] = base[ref], base_cost[ref]
+    ref_cost = np.nanmin(cost, axis=1, keepdims=True)
+    du = -scale * (cost - c0[None, :]) / (0.1 * ref_cost)
+    costed = ~np.isnan(c0) & ~np.isnan(cost).all(axis=0)
+    logs = np.log(np.clip(base_eff, 1e-9, None))[None, :] + np.where(costed[None, :], np.nan_to_num(du), 0.0)
+    w = np.where(costed[None, :] & (base_eff[None, :] > 0), np.exp(logs - logs.max(axis=1, keepdims=True)), 0.0)
     total = w.sum(axis=1, keepdims=True)
     return np.where(costed[None, :], w / np.where(total > 0, total, 1) * base[costed].sum(), base[None, :])

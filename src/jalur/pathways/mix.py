@@ -39,7 +39,7 @@ def _logit(ctx: FleetContext, vclass: str, pts: list[str], base: np.ndarray, fy:
     col = lambda p, ys: np.interp(ys, CHOICE_YEARS, costs[:, pts.index(p)]) if p in costed else np.full(len(ys), np.nan)
     c = np.stack([col(p, fy) for p in pts], axis=1)
     c0 = np.array([col(p, [HIST_END])[0] for p in pts])   # the base year's costs, under its own policies
-    out = logit_shares(base, c, c0, spec.logit_scale)
+    out = logit_shares(base, c, c0, spec.logit_scale, _entry(pts, base, spec, vclass))
     out[fy < spec.logit_from] = base
     targeted = [pts.index(p) for p in spec.targets if p in pts]
     for j in targeted:
@@ -49,6 +49,22 @@ def _logit(ctx: FleetContext, vclass: str, pts: list[str], base: np.ndarray, fy:
         left = np.clip(1.0 - out[:, targeted].sum(axis=1, keepdims=True), 0.0, None)
         have = out[:, free].sum(axis=1, keepdims=True)
         out[:, free] = np.where(have > 0, out[:, free] * left / np.where(have > 0, have, 1.0), 0.0)
+    return out
+
+
+def _entry(pts: list[str], base: np.ndarray, spec: ClassShares, vclass: str) -> dict[int, int]:
+    """``entry`` of a class's shares as indices (new powertrain -> the one whose preference it takes), checked."""
+    out = {}
+    for new, ref in spec.entry.items():
+        for p in (new, ref):
+            if p not in pts:
+                raise ScenarioError(f"sales_shares.{vclass}.entry: powertrain {p!r} is not sold in class {vclass}; "
+                                    f"powertrains: {', '.join(pts)}")
+        if base[pts.index(new)] > 0 or base[pts.index(ref)] <= 0:
+            sold = [p for p, b in zip(pts, base) if b > 0]
+            raise ScenarioError(f"sales_shares.{vclass}.entry: {new!r} -> {ref!r}: the first must have no sales in "
+                                f"{HIST_END} and the second some; sold in {HIST_END}: {', '.join(sold)}")
+        out[pts.index(new)] = pts.index(ref)
     return out
 
 

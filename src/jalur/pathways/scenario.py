@@ -79,6 +79,8 @@ class ClassShares(Strict):
     discount_rate: float = Field(0.08, ge=0, lt=1, description="logit: discount rate of the cost of ownership")
     price_basis: Literal["retail", "market"] = Field("retail", description="logit: energy prices seen by buyers")
     scheme2_from: str | None = Field(None, description="logit: date (YYYY-MM-DD) the PPnBM second stage starts")
+    entry: dict[str, str] = Field(default_factory=dict, description="logit: powertrain not sold in the base year -> "
+                                  "a sold one whose preference it takes from logit_from, at its own cost")
 
     @field_validator("scheme2_from")
     @classmethod
@@ -97,6 +99,12 @@ class ClassShares(Strict):
     @classmethod
     def _targets(cls, v: dict[str, YearMap]) -> dict[str, YearMap]:
         return {p: _check_years(m, f"share of {p} (%)") for p, m in v.items()}
+
+    @model_validator(mode="after")
+    def _entry_needs_logit(self) -> "ClassShares":
+        if self.entry and self.method != "logit":
+            raise ValueError(f"entry applies to method logit only (method here: {self.method})")
+        return self
 
 
 class Survival(Strict):

@@ -114,8 +114,45 @@ def class_sales(ctx: FleetContext, lv: Levers, fleets: dict[str, ClassFleet]) ->
                         attrs={"units": "vehicle/year"}), ownership
 
 
+def split_by_segment(pt_shares: np.ndarray, seg_shares: np.ndarray, sold: np.ndarray, rounds: int = 200) -> np.ndarray:
+    """Shares of a class's sales by segment and powertrain that keep both the powertrain shares and (as far as the
+    segments that sell each powertrain allow) the segment shares: iterative proportional fitting on the cells sold.
+
+    Parameters
+    ----------
+    pt_shares : numpy.ndarray [1], shape (T, P)
+        Powertrain shares of the class's sales (rows sum to 1).
+    seg_shares : numpy.ndarray [1], shape (S,)
+        Segment shares (sum to 1).
+    sold : numpy.ndarray of bool, shape (S, P)
+        Which segment sells which powertrain.
+
+    Returns
+    -------
+    numpy.ndarray [1], shape (T, S, P)
+        Cell shares; summed over segments they give *pt_shares* (the powertrain shares are the lever); summed over
+        powertrains they give *seg_shares* where that is possible (a powertrain sold in one segment only can take
+        more of the class than that segment's share: the segment grows).
+
+    Examples
+    --------
+    >>> sold = np.array([[True, True, False], [True, True, True]])   # segment 0 sells no powertrain 2
+    >>> x = split_by_segment(np.array([[0.6, 0.25, 0.15]]), np.array([0.6, 0.4]), sold)
+    >>> x.sum(axis=1).round(3).tolist(), x.sum(axis=2).round(3).tolist()
+    ([[0.6, 0.25, 0.15]], [[0.6, 0.4]])
+    """
+    x = np.where(sold[None], seg_shares[None, :, None] * pt_shares[:, None, :], 0.0)
+    for _ in range(rounds):
+        rows = x.sum(axis=2, keepdims=True)
+        x = np.where(rows > 0, x * seg_shares[None, :, None] / np.where(rows > 0, rows, 1.0), x)
+        cols = x.sum(axis=1, keepdims=True)
+        x = np.where(cols > 0, x * pt_shares[:, None, :] / np.where(cols > 0, cols, 1.0), 0.0)
+    return x
+
+
 def case_sales(ctx: FleetContext, sc: Scenario, by_class: xr.DataArray) -> xr.DataArray:
-    """Stage 2 — the mix: new sales of each case [vehicle/year] from the class sales, segment and powertrain shares."""
+    """Stage 2 — the mix: new sales of each case [vehicle/year] from the class sales, segment and powertrain shares
+    (:func:`split_by_segment`: a powertrain's share of its class holds whichever segments sell it)."""
     seg_data, _ = share_tables(ctx.reg)
     seg, pt = ctx.cases["segment"].to_numpy(), ctx.cases["powertrain"].to_numpy()
     out = np.zeros((len(ctx.cases), len(YEARS)))
@@ -124,13 +161,12 @@ def case_sales(ctx: FleetContext, sc: Scenario, by_class: xr.DataArray) -> xr.Da
         seg_share = ({s: v / 100 for s, v in sc.levers.segment_shares[k].items()} if k in sc.levers.segment_shares
                      else dict(seg_data[k]))
         segs = list(dict.fromkeys(seg[ctx.of_class(k)]))
-        tot = sum(seg_share.get(s, 0.0) for s in segs)
-        for s in segs:
-            idx = np.flatnonzero(seg == s)
-            w = shares[:, [pts_k.index(p) for p in pt[idx]]]
-            norm = w.sum(axis=1, keepdims=True)
-            w = np.where(norm > 0, w / np.where(norm > 0, norm, 1), 0.0)
-            out[idx] = (by_class.sel(vclass=k).values * seg_share.get(s, 0.0) / tot)[None, :] * w.T
+        w = np.array([seg_share.get(s, 0.0) for s in segs])
+        idx = {(seg[i], pt[i]): i for i in ctx.of_class(k)}
+        sold = np.array([[(s, p) in idx for p in pts_k] for s in segs])
+        cells = split_by_segment(shares, w / w.sum(), sold)
+        for (s, p), i in idx.items():
+            out[i] = by_class.sel(vclass=k).values * cells[:, segs.index(s), pts_k.index(p)]
     return _case_array(ctx, out, "vehicle/year")
 
 

@@ -74,7 +74,7 @@ def test_data_check_ok(capsys):
 
 
 @pytest.mark.parametrize("args,code,message", [
-    (("data", "show", "nope"), 2, "no data table 'nope'; tables: battery-parameters"),
+    (("data", "show", "nope"), 2, "no data table 'nope'; tables: battery-chemistry-mix, battery-parameters"),
     (("data", "show", "grid-intensity", "--where", "region"), 2, "expected KEY=VALUE"),
     (("data", "show", "grid-intensity", "--where", "colour=red"), 2, "has no column 'colour'"),
     (("data", "sources", "nope"), 2, "no source 'nope'"),

@@ -97,8 +97,12 @@ def test_battery_replacements_by_cycles_or_calendar(registry, tmp_path, calendar
     """50 kWh, 0.2 kWh/km over 300,000 km = 1,200 full cycles; cycle life 1,000 -> 1.2 packs by cycles.
 
     15 years on a 10-year calendar life -> 1.5 packs by age; the larger count rules: 0.5 replacements.
-    With a 20-year calendar life, cycles rule: 0.2 replacements. Battery stage = kWh x 100 kg/kWh x packs / km.
+    With a 20-year calendar life, cycles rule: 0.2 replacements. Battery stage = kWh x (100 kg/kWh for the pack made
+    in 2024, the anchor + replacements x the footprint of 2032, when they are made at mid-life) / km.
     """
+    from jalur.physics.production import battery_per_kwh
+    from jalur.physics.sampled import sampled_tables
+
     p = lambda param, v, u: {"segment": "car-lmpv", "powertrain": "bev", "parameter": param, "value": v, "unit": u,
                               "source_id": "hand"}
     tables = {
@@ -113,10 +117,13 @@ def test_battery_replacements_by_cycles_or_calendar(registry, tmp_path, calendar
                                 "source_id": "hand"}],
     }
     reg = registry.with_overrides([write_override(tmp_path / "b.yaml", tables)])
-    ds = lifecycle("car-lmpv", "bev", years=2025, regions="jamali", registry=reg, battery_chemistry="nmc622")
+    ds = lifecycle("car-lmpv", "bev", years=2024, regions="jamali", registry=reg, battery_chemistry="nmc622")
     assert float(ds["battery_replacements"].values.squeeze()) == pytest.approx(replacements)
     battery = float(ds["emissions"].sel(stage="battery").values.squeeze())
-    assert battery == pytest.approx(50 * 100 * (1 + replacements) * 1000 / 300000)
+    later = float(battery_per_kwh(sampled_tables(reg), "nmc622", "cn", "global-average", "current-policies",
+                                  [2024 + 8])[0, 0])       # 15 years / 2 = 7.5, rounded to 8
+    assert later < 100
+    assert battery == pytest.approx(50 * (100 + replacements * later) * 1000 / 300000)
 
 
 # --------------------------------------------------------------------------------------------------

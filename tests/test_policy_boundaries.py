@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 
 from jalur.errors import InputError
+from jalur.catalog import shipped
 from jalur.policy.ppnbm import SCHEME_START, VehicleSpec, assess
 
 DAY = dt.timedelta(days=1)
@@ -38,10 +39,11 @@ def qualifying_spec(row: dict, date: dt.date) -> VehicleSpec:
         price = min(price, 130e6)
     kw: dict = dict(category=category, powertrain=powertrain, price=price, date=date, origin=origin, tkdn=tkdn_min,
                     lcgc=lcgc, conversion=str(row["incentive"]).startswith("e2w-conversion"))
-    if powertrain not in ("bev", "fcev"):
+    pt = shipped().powertrain(powertrain)
+    if pt.combustion_engine:
         kw["engine_cc"] = 1198.0 if category != "motorcycle" else 110.0
-        kw["km_per_l"] = {"hev": 21.5, "mhev": 21.5, "phev": 30.0}.get(powertrain, 20.5)
-    if powertrain == "phev":
+        kw["km_per_l"] = 30.0 if pt.plug_in_hybrid else 21.5 if pt.family == "hybrid" else 20.5
+    if pt.plug_in_hybrid:
         kw["ev_range_km"] = 50.0
     if str(row["value_basis"]) == "pct-of-ppnbm-due" and powertrain == "bev":
         kw["lcev"] = False  # outside the LCEV programme, so that PPnBM is due and can be borne

@@ -30,7 +30,7 @@ def test_extends_merges_levers():
     ("levers:\n  biodiesel_blend: {2012: 100}\n", "2010-2025 is history and comes from the data"),
     ("levers:\n  scrappage:\n    car: {start: 2020, end: 2030, rate: 10}\n", "levers.scrappage.car.start"),
     ("levers:\n  luc: sometimes\n", "levers.luc"),
-    ("levers:\n  colour: blue\n", "levers.colour: unknown key; allowed here: biodiesel_blend"),
+    ("levers:\n  colour: blue\n", "levers.colour: unknown key; allowed here: battery_origin, biodiesel_blend"),
     ("levers:\n  ethanol_feedstock: {molasses: 50}\n", "must sum to 100"),
     ("levers:\n  scrappage:\n    car: {start: 2035, end: 2030, rate: 10}\n", "end 2030 is before start 2035"),
     ("extends: nowhere\nlevers: {}\n", "extends: unknown scenario 'nowhere'; built-in scenarios: bau"),

@@ -78,16 +78,22 @@ def test_packs_produced_over_a_life(cap, kwh, km, cyc, yrs, cal, packs):
 
 
 def test_swap_scooter_battery_stage_by_hand(registry):
-    """Battery stage = pack kWh x packs per vehicle x kg CO2e/kWh x packs made / lifetime km, by hand."""
-    ds = lifecycle("mc-scooter", "bev-swap", "electricity", 2024, "national", registry=registry)
+    """Battery stage = pack kWh x packs per vehicle x (kg CO2e/kWh made in 2024 + replacements x kg CO2e/kWh made
+    at mid-life) / lifetime km, the packs made = max(cycles / the network's cycle life, packs, packs x T / L_cal)."""
+    from jalur.physics.production import battery_per_kwh
+    from jalur.physics.sampled import sampled_tables
+
+    ds = lifecycle("mc-scooter", "bev-swap", "electricity", 2024, "national", registry=registry, battery_chemistry="lfp")
     vp = lambda p, u: _vp(registry, "mc-scooter", "bev-swap", p, u)
     cap, packs, cyc = vp("battery_capacity", "kWh"), vp("packs_per_vehicle", "1"), vp("battery_cycle_life", "1")
     assert (cap, packs, cyc) == (1.44, 1.3, 1500)
     life_km, life_yr = float(ds["lifetime_km"].values[0]), float(ds["lifetime_years"].values[0])
-    per_kwh = float(registry.table("battery-production").where(chemistry="lfp", origin="cn").values("kg CO2e/kWh")[0])
     cal = float(registry.table("battery-parameters").where(chemistry="lfp", parameter="calendar_life").values("year")[0])
     made = max(vp("electricity_use", "kWh/km") * life_km / cap / cyc, packs, packs * life_yr / cal)
-    expect = cap * made * per_kwh * 1000 / life_km
+    pk = lambda y: float(battery_per_kwh(sampled_tables(registry), "lfp", "cn", "global-average", "current-policies",
+                                         [y])[0, 0])
+    assert pk(2024) == pytest.approx(69.0)                       # the anchor
+    expect = cap * packs * (pk(2024) + (made / packs - 1) * pk(2024 + int(round(life_yr / 2)))) * 1000 / life_km
     got = float(ds["emissions"].sel(stage="battery").values.ravel()[0])
     assert got == pytest.approx(expect, rel=1e-6)
     # the network's cycle life, not the chemistry's (LFP 4,000), sets the wear
@@ -191,7 +197,7 @@ def test_targets_hold_at_class_level(swap_erev):
     assert _share(swap_erev, "car", "erev", 2040) == pytest.approx(0.15, abs=1e-6)
     assert _share(swap_erev, "car", "erev", 2030) == pytest.approx(0.10, abs=1e-6)
     assert _share(swap_erev, "motorcycle", "bev-swap", 2040) == pytest.approx(0.40, abs=1e-6)
-    assert _share(swap_erev, "motorcycle", "bev", 2030) == pytest.approx(0.33, abs=1e-6)
+    assert _share(swap_erev, "motorcycle", "bev", 2030) == pytest.approx(0.35, abs=1e-6)
 
 
 def test_swap_history_from_the_data(swap_erev, registry):

@@ -47,6 +47,8 @@ class Stage(str, Enum):
     LAND_USE_CHANGE = "land-use-change"
     MAINTENANCE = "maintenance"
     END_OF_LIFE = "end-of-life"
+    INFRASTRUCTURE_ROAD = "infrastructure-road"
+    INFRASTRUCTURE_CHARGING = "infrastructure-charging"
 
     def __str__(self) -> str:
         return self.value

@@ -114,4 +114,25 @@ MUTANTS = [
     dict(id="m40", engine=P, what="the Perpres 55/2019 schedule stays in force after 2023", file="src/jalur/policy/lcev.py",
          old='REGULATION_FROM = (("perpres-55-2019", 2019), ("perpres-79-2023", 2024))',
          new='REGULATION_FROM = (("perpres-55-2019", 2019), ("perpres-79-2023", 2099))'),
+    dict(id="m41", engine=V, what="a swap network's spare packs not produced", file="src/jalur/physics/vehicles.py",
+         old="pack_g = kwh[..., None] * (per_kwh[:, :, at] + repl * made_later) * 1000.0",
+         new="pack_g = cap[..., None] * (per_kwh[:, :, at] + repl * made_later) * 1000.0"),
+    dict(id="m42", engine=V, what="swap-station overhead left out of the grid electricity", file="src/jalur/physics/vehicles.py",
+         old='elec = elec * (1.0 + vp("charging_overhead", "1", 0.0))',
+         new='elec = elec * (1.0 + 0 * vp("charging_overhead", "1", 0.0))'),
+    dict(id="m43", engine=P, what="the dearer swap plan taken", file="src/jalur/policy/tco.py",
+         old="paid = np.minimum(per_swap, subscription)", new="paid = np.maximum(per_swap, subscription)"),
+    dict(id="m44", engine=F, what="segment shares fitted last: class targets diluted again", file="src/jalur/pathways/turnover.py",
+         old="""    for _ in range(rounds):
+        rows = x.sum(axis=2, keepdims=True)
+        x = np.where(rows > 0, x * seg_shares[None, :, None] / np.where(rows > 0, rows, 1.0), x)
+        cols = x.sum(axis=1, keepdims=True)
+        x = np.where(cols > 0, x * pt_shares[:, None, :] / np.where(cols > 0, cols, 1.0), 0.0)""",
+         new="""    for _ in range(rounds):
+        cols = x.sum(axis=1, keepdims=True)
+        x = np.where(cols > 0, x * pt_shares[:, None, :] / np.where(cols > 0, cols, 1.0), 0.0)
+        rows = x.sum(axis=2, keepdims=True)
+        x = np.where(rows > 0, x * seg_shares[None, :, None] / np.where(rows > 0, rows, 1.0), x)"""),
+    dict(id="m45", engine=F, what="a new powertrain enters the logit at its reference's base cost", file="src/jalur/fleet/mix.py",
+         old="base_eff[new], c0[new] = base[ref], base_cost[ref]", new="base_eff[new], c0[new] = base[ref], np.nanmin(cost[:, new])"),
 ]

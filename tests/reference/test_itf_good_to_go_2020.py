@@ -60,8 +60,11 @@ def override(tmp_path: Path, segment: str, powertrain: str, vclass: str, params:
             "battery-production": [{"chemistry": "nmc622", "origin": "cn", "value": BATTERY, "unit": "kg CO2e/kWh",
                                     "source_id": "itf-2020"}],
             "battery-parameters": [
-                {"chemistry": "nmc622", "parameter": "specific_energy", "value": SPECIFIC_ENERGY, "unit": "kWh/kg", "source_id": "itf-2020"},
                 {"chemistry": "nmc622", "parameter": "calendar_life", "value": 20, "unit": "year", "source_id": "itf-2020"},
+            ],
+            "production-drivers": [
+                {"driver": "pack_specific_energy", "key": "nmc622", "year": REFERENCE_YEAR, "value": SPECIFIC_ENERGY,
+                 "unit": "kWh/kg", "source_id": "itf-2020"},
             ],
         },
     }

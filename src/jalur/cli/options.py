@@ -1,7 +1,7 @@
 """Options shared by several commands, declared once; help texts that list allowed values, built lazily.
 
 A help text may name ``{powertrains}``, ``{regions}``, ``{segments}``, ``{classes}``, ``{fuels}``,
-``{categories}`` or ``{power_scenarios}``: the names are read from the shipped catalogue when (and only when)
+``{categories}``, ``{power_scenarios}``, ``{cell_origins}`` or ``{nickel_routes}``: the names are read from the shipped catalogue when (and only when)
 a command's help is shown, so ``jalur --help`` loads no data.
 """
 
@@ -27,12 +27,15 @@ class _Allowed(dict):
         cat = catalog.shipped()
         if key == "categories":
             return ", ".join(a for c in cat.tax_categories.values() for a in (*c.aliases, c.id))
-        if key == "power_scenarios":
+        lists = {"power_scenarios": ("grid-intensity", "scenario"), "cell_origins": ("cell-origins", "origin"),
+                 "nickel_routes": ("nickel-routes", "route")}
+        if key in lists:
             from jalur import datasets
 
+            table, column = lists[key]
             reg = datasets.load_from(datasets.TABLE_DIR, datasets.SCHEMA_DIR, datasets.SOURCES_FILE,
-                                     datasets.data_version(), only=("grid-intensity", "regions"), cache=True)
-            return ", ".join(sorted(set(reg.table("grid-intensity").frame["scenario"]) - {"historical"}))
+                                     datasets.data_version(), only=(table, "regions"), cache=True)
+            return ", ".join(v for v in dict.fromkeys(reg.table(table).frame[column].astype(str)) if v != "historical")
         return ", ".join(cat.names(key))
 
 
@@ -95,7 +98,13 @@ LCA_OPTIONS: dict[str, tuple[Any, Any]] = {
                                                  help="Palm FAME mill: open-pond (default) | methane-capture.")),
     "battery_chemistry": (Optional[str], typer.Option(None, "--battery-chemistry",
                                                       help="nmc811 | nmc622 | lfp (default: per segment).")),
-    "battery_origin": (Optional[str], typer.Option(None, "--battery-origin", help="Cell origin: cn (default) | kr | jp | id.")),
+    "battery_origin": (Optional[str], typer.Option(None, "--battery-origin",
+                                                   help="Cell origin: {cell_origins} (default: cn, the anchors').")),
+    "nickel_route": (Optional[str], typer.Option(None, "--nickel-route",
+                                                 help="Nickel of NMC cathodes: {nickel_routes} (default: "
+                                                      "global-average).")),
+    "infrastructure": (Optional[bool], typer.Option(None, "--infrastructure/--no-infrastructure",
+                                                    help="Count road and charging infrastructure (default: no).")),
     "gwp": (Optional[str], typer.Option(None, "--gwp", help="GWP basis: ar6-gwp100 (default) | ar5-gwp100 | ar4-gwp100.")),
     "per": (Optional[str], typer.Option(None, "--per", help="vkm (default) | pkm (per passenger-km) | tkm (per tonne-km).")),
     "utility_factor": (Optional[float], typer.Option(None, "--utility-factor",

@@ -59,6 +59,7 @@ def run_cmd(
         caption = (f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; Indonesia; GHG in CO2e "
                    "(IPCC AR6 GWP100). Registered = what BPS and Korlantas count, incl. vehicles no longer used; "
                    "In Use = the vehicles that drive and burn fuel (energy and emissions are theirs)")
+    caption += "\n" + ds.attrs.get("scope", "")
     render(table, fmt, title=f"jalur run {ds.attrs['scenario']}: {ds.attrs['scenario_title']}", caption=caption,
            lang=lang)
     if out_dir is not None:

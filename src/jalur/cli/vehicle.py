@@ -56,10 +56,11 @@ def short_unit(unit: str) -> str:
 def _caption(ds) -> str:
     opts = json.loads(ds.attrs["options"])
     shown = {k: v for k, v in opts.items() if v is not None and k in ("luc", "grid_basis", "power_scenario",
-                                                                      "grid_intensity", "gwp", "battery_origin")}
+                                                                      "grid_intensity", "gwp", "battery_origin",
+                                                                      "battery_chemistry", "nickel_route")}
     extra = f"; {ds.attrs['samples']} samples, seed {ds.attrs['seed']}" if ds.attrs["samples"] else ""
     return (f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; "
-            + ", ".join(f"{k}={v}" for k, v in shown.items()) + extra)
+            + ", ".join(f"{k}={v}" for k, v in shown.items()) + extra + "\n" + ds.attrs["scope"])
 
 
 def _region(reg, region: Optional[str]) -> str:
@@ -114,8 +115,9 @@ def _input_rows(reg, ds, lca: dict):
     from jalur.vehicle.inputs import input_rows
 
     pts = list(dict.fromkeys(str(p) for p in ds["powertrain"].values))
-    return input_rows(reg, str(ds["segment"].values[0]), pts, lca.get("battery_chemistry"),
-                      lca.get("battery_origin") or "cn")
+    opts = json.loads(ds.attrs["options"])
+    return input_rows(reg, str(ds["segment"].values[0]), pts, opts["battery_chemistry"], opts["battery_origin"],
+                      opts["nickel_route"], str(ds["region"].values[0]), opts["power_scenario"])
 
 
 @vehicle_app.command("compare", cls=LazyHelpCommand)
@@ -178,3 +180,10 @@ def vehicle_sensitivity(
     base = float(df["base"].iloc[0]) if len(df) else float("nan")
     render(df.drop(columns=["base"]), fmt,
            title=f"{segment} {powertrain}, {year}, {region}: total {base:.1f} g CO2e/km at central values")
+    if fmt == Format.table:
+        from jalur.vehicle.compare import choices
+
+        side = choices(segment, powertrain, year, region, fuel=fuel, registry=reg, **lca)
+        side["chosen"] = side["chosen"].map({True: "*", False: ""})
+        render(side, fmt, title="Categorical choices side by side (* = this run's) [g CO2e/km]",
+               units={c: "g/km" for c in side.columns if c not in ("option", "value", "chosen")})

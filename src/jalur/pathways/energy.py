@@ -20,7 +20,7 @@ from jalur.physics.fuels import CARRIER_STAGES, carrier_factors
 from jalur.physics.grid import grid_at_plug
 from jalur.physics.sampled import SampledTables, sampled_tables
 from jalur.physics.use import use_emissions
-from jalur.physics.vehicles import energy_intensity, vehicle_inputs
+from jalur.physics.vehicles import Production, energy_intensity, vehicle_inputs
 
 MJ_PER_KWH = 3.6
 
@@ -32,13 +32,21 @@ def tables(reg: Registry, samples: int, seed: int | None) -> SampledTables:
 
 
 @memoize
-def inputs(reg: Registry, utility_factor: float | None, samples: int, seed: int | None) -> xr.Dataset:
-    """Per-vehicle inputs of every case of the fleet: (sample, case)."""
+def inputs(reg: Registry, utility_factor: float | None, samples: int, seed: int | None,
+           how: Production = Production()) -> xr.Dataset:
+    """Per-vehicle inputs of every case of the fleet: (sample, case), production by year of sale (sample, case,
+    year)."""
     from jalur.pathways.context import context
 
     ctx = context(reg)
     pairs = list(zip(ctx.cases["segment"], ctx.cases["powertrain"]))
-    return vehicle_inputs(tables(reg, samples, seed), pairs, utility_factor=utility_factor).assign_coords(case=ctx.case_ids)
+    return vehicle_inputs(tables(reg, samples, seed), pairs, YEARS, how=how,
+                          utility_factor=utility_factor).assign_coords(case=ctx.case_ids)
+
+
+def production_choices(lv: Levers) -> Production:
+    """How the fleet's batteries are made under a scenario's levers."""
+    return Production(None, lv.battery_origin, lv.nickel_route, lv.power_scenario)
 
 
 def routes(ctx: FleetContext, hydrogen: str) -> list[str]:
@@ -115,11 +123,26 @@ def emissions(ctx: FleetContext, lv: Levers, e: xr.Dataset, sales: xr.DataArray,
     made = sales * vi["production"]
     kept = (e["vkm"] * vi["maintenance_per_km"]).expand_dims(stage=[Stage.MAINTENANCE.value])
     dims = ("sample", "case", "stage", "year")
-    stages = concat([made.isel(stage=[0, 1]), use["stages"], kept, made.isel(stage=[2])], "stage", dims)
+    stages = concat([made.isel(stage=[0, 1]), use["stages"], kept, made.isel(stage=[2]),
+                     infrastructure(ctx, e, samples, seed, lv.infrastructure)], "stage", dims)
     assert list(stages["stage"].values) == list(STAGES)
     return xr.Dataset({"emissions": stages.assign_attrs(units="g CO2e/year"),
                        "biogenic_co2": use["biogenic_co2"].transpose("sample", "case", "year").assign_attrs(units="g CO2/year"),
                        "grid": grid, **biofuel_savings(ctx, e["fuel_by_carrier"], f)})
+
+
+def infrastructure(ctx: FleetContext, e: xr.Dataset, samples: int, seed: int | None, on: bool) -> xr.DataArray:
+    """Road (per vkm) and charging infrastructure (per kWh charged) of the vehicles in use [g CO2e/year]: (sample,
+    case, stage, year); zero unless *on* (outside the default scope)."""
+    st = tables(ctx.reg, samples, seed)
+    per = lambda stage, unit: xr.DataArray(st.gather("infrastructure", [(stage.value, k) for k in ctx.cases["class"]],
+                                                     unit, what=stage.value), dims=("sample", "case"),
+                                           coords={"case": ctx.case_ids})
+    road = e["vkm"] * per(Stage.INFRASTRUCTURE_ROAD, "g CO2e/km")
+    charging = e["electricity_use"] * per(Stage.INFRASTRUCTURE_CHARGING, "g CO2e/kWh")
+    out = xr.concat([road, charging], "stage").assign_coords(
+        stage=[Stage.INFRASTRUCTURE_ROAD.value, Stage.INFRASTRUCTURE_CHARGING.value])
+    return out * (1.0 if on else 0.0)
 
 
 def biofuel_savings(ctx: FleetContext, fuel_by_carrier: xr.DataArray, f: xr.Dataset) -> dict[str, xr.DataArray]:

@@ -45,7 +45,10 @@ def check_scenario(reg: Registry, sc: Scenario) -> None:
               ("population", [lv.population], _scenarios(reg, "population")),
               ("gdp", [lv.gdp], _scenarios(reg, "gdp")),
               ("fame_pathway", [lv.fame_pathway], variants(reg, "fame_pathway")),
-              ("ethanol_feedstock", list(lv.ethanol_feedstock), variants(reg, "ethanol_feedstock"))]
+              ("ethanol_feedstock", list(lv.ethanol_feedstock), variants(reg, "ethanol_feedstock")),
+              ("battery_origin", [lv.battery_origin] if lv.battery_origin else [],
+               list(reg.table("cell-origins").frame["origin"])),
+              ("nickel_route", [lv.nickel_route] if lv.nickel_route else [], list(reg.table("nickel-routes").frame["route"]))]
     for key, values, allowed in checks:
         for value in values:
             if value not in allowed:

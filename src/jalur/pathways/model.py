@@ -30,7 +30,7 @@ from jalur.catalog import STAGES, Stage
 from jalur.datasets import Registry, memoize
 from jalur.labelled import einsum
 from jalur.pathways.context import HIST_END, YEARS, FleetContext, context
-from jalur.pathways.energy import emissions, energy, factors, inputs
+from jalur.pathways.energy import emissions, energy, factors, inputs, production_choices
 from jalur.pathways.levers import check_scenario, share_tables
 from jalur.pathways.scenario import Scenario, load_scenario, scenario_digest, scenario_origin
 from jalur.pathways.turnover import (
@@ -78,7 +78,7 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
     check_scenario(reg, sc)
     ctx, lv = context(reg), sc.levers
     uf = None if lv.phev_utility_factor is None else lv.phev_utility_factor / 100
-    vi = inputs(reg, uf, samples, seed)
+    vi = inputs(reg, uf, samples, seed, production_choices(lv))
     fleets = {k: class_fleet(ctx, lv, k) for k in ctx.classes}
     by_class, ownership = class_sales(ctx, lv, fleets)                                      # 1. sales
     new = case_sales(ctx, sc, by_class) if sales is None else exogenous_sales(ctx, sales)   # 2. mix
@@ -86,7 +86,7 @@ def run(scenario: str | Scenario, *, registry: Registry | None = None, overrides
         by_class = ctx.by_class(new)
     n = cohorts(ctx, new, fleets, initial_stock)
     fleet = stock(ctx, n, fleets)                                                           # 3. stock
-    km = activity(ctx, lv, calibrated_km(vi, inputs(reg, uf, 0, None)))                     # 4. activity
+    km = activity(ctx, lv, calibrated_km(vi, inputs(reg, uf, 0, None, production_choices(lv))))  # 4. activity
     e = energy(ctx, lv, fleet, km, vi)                                                      # 5. energy
     g = emissions(ctx, lv, e, new, vi, samples, seed)                                       # 6. emissions
     f = factors(reg, lv.luc, lv.fame_pathway, tuple(sorted(lv.ethanol_feedstock.items())), lv.hydrogen, samples, seed)
@@ -193,9 +193,21 @@ def assemble(ctx: FleetContext, sc: Scenario, by_class, new, fleet, e, g, final,
         "scenario_levers": json.dumps(sc.levers.model_dump(mode="json"), sort_keys=True),
         "scenario_sources": json.dumps(sc.sources), "jalur_version": __version__, "data_version": reg.data_version,
         "provenance": json.dumps(reg.provenance()), "ownership_fits": json.dumps(_plain(ownership)), "gwp": "ar6-gwp100",
-        "labels": _labels(ctx.reg),
+        "labels": _labels(ctx.reg), "scope": _scope(sc.levers.infrastructure),
+        "out_of_scope": json.dumps([] if sc.levers.infrastructure else list(INFRASTRUCTURE)),
     })
     return ds
+
+
+#: Stages outside the default scope, counted with the ``infrastructure`` lever.
+INFRASTRUCTURE = (Stage.INFRASTRUCTURE_ROAD.value, Stage.INFRASTRUCTURE_CHARGING.value)
+
+
+def _scope(infrastructure: bool) -> str:
+    return ("scope: vehicle and battery production in the year of sale (with that year's factors), fuel and "
+            "electricity supply, tailpipe, land-use change, maintenance, end of life; road and charging infrastructure "
+            + ("included" if infrastructure else "excluded (lever infrastructure: true to count them)")
+            + "; non-exhaust particles are air pollutants, not GHG")
 
 
 def _national_total(v: xr.DataArray) -> xr.DataArray:

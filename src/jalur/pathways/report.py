@@ -80,7 +80,12 @@ def caveats(ds: xr.Dataset, lang: str = "en") -> list[str]:
             "Stock|Road|In Use adalah kendaraan yang beroperasi dan memakai BBM.",
             f"Perubahan penggunaan lahan (LUC) biodiesel sawit: pilihan '{luc}'. Nilainya diperdebatkan (gambut, "
             "deforestasi); emisi siklus hidup dengan dan tanpa LUC dilaporkan terpisah.",
-            "Kimia baterai (NMC/LFP) dan asal sel memakai nilai bawaan per segmen; ubah dengan --override.",
+            "Kimia baterai (NMC/LFP) mengikuti bauran per segmen dan tahun; asal sel "
+            f"({levers.get('battery_origin') or 'cn'}) dan jalur nikel ({levers.get('nickel_route') or 'global-average'}) "
+            "adalah tuas skenario; produksi dihitung pada tahun penjualan dengan faktor tahun itu.",
+            "Infrastruktur jalan dan pengisian daya " + ("dihitung sebagai tahap tersendiri."
+            if levers.get("infrastructure") else "tidak dihitung (tuas infrastructure).")
+            + " Partikel non-knalpot (ban, rem, jalan) adalah polutan udara, bukan GRK.",
             "Penjualan mengikuti kurva kepemilikan dengan penyesuaian parsial (tanpa batas keras); selisih terbesar "
             f"stok terhadap kurva: {gaps or '-'}.",
             "Harga kendaraan tetap pada nilai 2024 (riil), sehingga pilihan BAU tidak melihat penurunan harga BEV.",
@@ -90,7 +95,12 @@ def caveats(ds: xr.Dataset, lang: str = "en") -> list[str]:
         "counts the vehicles on the road, which burn the fuel.",
         f"Land-use change of palm biodiesel: '{luc}'. Its size is contested (peat, deforestation); life-cycle GHG "
         "with and without it are reported apart.",
-        "Battery chemistry (NMC/LFP) and cell origin take each segment's default; change them with --override.",
+        "Battery chemistry (NMC/LFP) follows each segment's mix by year; the cell origin "
+        f"({levers.get('battery_origin') or 'cn'}) and nickel route ({levers.get('nickel_route') or 'global-average'}) "
+        "are scenario levers; production is counted in the year of sale with that year's factors.",
+        "Road and charging infrastructure " + ("are counted as their own stages."
+        if levers.get("infrastructure") else "are not counted (lever infrastructure).")
+        + " Non-exhaust particles (tyre, brake, road wear) are air pollutants, not GHG (OECD 2020).",
         "Sales follow the ownership curve by partial adjustment (no hard limit binds); largest gap between stock "
         f"and curve: {gaps or '-'}.",
         "Vehicle prices are held at their 2024 real values, so the BAU choice model sees no fall in BEV prices.",

@@ -173,6 +173,11 @@ class Levers(Strict):
     fuel_economy: float = Field(1.0, ge=0, le=5, description="multiplier on the yearly energy-use improvement")
     km_growth: dict[str, float] = Field(default_factory=dict, description="class -> %/year change in km per vehicle")
     phev_utility_factor: float | None = Field(None, ge=0, le=100, description="% of PHEV km on electricity")
+    battery_origin: str | None = Field(None, description="where the fleet's battery cells are made (cell-origins; "
+                                       "default: the battery-production anchors')")
+    nickel_route: str | None = Field(None, description="how the nickel of NMC cathodes is made (nickel-routes; "
+                                     "default: the global average)")
+    infrastructure: bool = Field(False, description="count road and charging infrastructure (own stages)")
     scrappage: dict[str, Scrappage] = Field(default_factory=dict)
     survival: dict[str, Survival] = Field(default_factory=dict, description="class -> survival curve of the active fleet")
     population: str = "un-wpp-2024-medium"

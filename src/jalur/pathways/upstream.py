@@ -73,19 +73,20 @@ def biofuel_feedstocks(reg: Registry, lv: Levers, final: xr.DataArray) -> xr.Dat
 
 
 def batteries(ctx: FleetContext, sales: xr.DataArray, vi: xr.Dataset) -> xr.Dataset:
-    """Battery demand [kWh/year] by chemistry — new vehicles plus expected replacements at mid-life — and the
-    metals in it [kg/year] (``battery-parameters`` contents per kWh)."""
+    """Battery demand [kWh/year] by chemistry — new vehicles plus expected replacements at mid-life, each in the
+    chemistry mix of the year it is made — and the metals in it [kg/year] (``battery-parameters`` contents per
+    kWh)."""
     new = sales.values[None] * vi["battery_capacity"].values[:, :, None]                  # (sample, case, year)
     half = np.round(vi["lifetime_years"].values / 2).astype(int)                          # (sample, case)
-    n = vi["battery_replacements"].values
+    n = vi["battery_replacements"].values                                                  # (sample, case, year)
     total = new.copy()
-    for k in np.unique(half[n > 0]):                 # replacements at mid-life: shifted by half the life
-        if k < len(YEARS):
-            sel = (half == k) & (n > 0)
-            total[:, :, k:] += np.where(sel[..., None], new[:, :, : len(YEARS) - k] * n[..., None], 0.0)
-    chem = vi["chemistry"].values
-    chems = sorted(set(chem))
-    by_chem = np.stack([total[:, chem == c].sum(axis=1) for c in chems], axis=1)          # (sample, chemistry, year)
+    for k in np.unique(half[(n > 0).any(axis=2)]):   # replacements at mid-life: shifted by half the life
+        if 0 < k < len(YEARS):
+            sel = (half == k) & (n > 0).any(axis=2)
+            total[:, :, k:] += np.where(sel[..., None], new[:, :, : len(YEARS) - k] * n[:, :, : len(YEARS) - k], 0.0)
+    share = vi["chemistry_share"].transpose("case", "year", "chemistry").values                # (case, year, chem)
+    chems = [str(c) for c in vi["chemistry"].values]
+    by_chem = np.einsum("scy,cyk->sky", total, share)                                      # (sample, chemistry, year)
     bp = ctx.reg.table("battery-parameters")
     content = {(c, p): float(v) for c, p, v in zip(bp.frame["chemistry"], bp.frame["parameter"], bp.values())}
     metals = np.stack([sum(by_chem[:, i] * content[(c, f"{m}_content")] for i, c in enumerate(chems)) for m in METALS],

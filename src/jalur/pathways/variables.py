@@ -121,7 +121,10 @@ def _rows_of(v: Variable, ds: xr.Dataset, labels: dict, lang: str) -> Iterator[R
     national = next(k for k, r in regions.items() if r["is_national"])
     da = ds[v.source].mean("sample") if "sample" in ds[v.source].dims else ds[v.source]
     years = ds["year"].values
+    out_of_scope = set(json.loads(ds.attrs.get("out_of_scope", "[]")))
     for combo in _combos(v, da):
+        if combo.get("stage") in out_of_scope:
+            continue
         for region in (list(da["region"].values) if v.regions else [national]):
             x = _reduce(v, da.sel(region=region) if v.regions else da, combo, ("year",))
             units = da.attrs.get("units", "")

@@ -11,6 +11,7 @@ vehicle-parameters                 (segment, parameter) for use-pattern paramete
                                    (segment, powertrain, parameter) otherwise
 grid-intensity                     (region, scenario, basis): a whole trajectory moves together
 grid-losses                        region
+production-drivers                 (driver, key): a whole trajectory moves together
 other tables                       row
 ================================  ==========================================================
 """
@@ -36,6 +37,7 @@ FACTOR_GROUPS: dict[str, Callable[[dict[str, Any]], tuple]] = {
     else (r["segment"], r["powertrain"], r["parameter"]),
     "grid-intensity": lambda r: (r["region"], r["scenario"], r["basis"]),
     "grid-losses": lambda r: (r["region"],),
+    "production-drivers": lambda r: (r["driver"], r["key"]),
 }
 
 
@@ -53,7 +55,8 @@ class FactorSpace:
 
 ENGINE_TABLES = (
     "vehicle-parameters", "manufacturing", "battery-production", "battery-parameters", "fuel-pathways",
-    "land-use-change", "grid-intensity", "grid-losses", "tailpipe-non-co2", "hydrogen-supply",
+    "land-use-change", "grid-intensity", "grid-losses", "tailpipe-non-co2", "hydrogen-supply", "production-drivers",
+    "infrastructure",
 )
 """Tables whose ranges are sampled. Others (heating values, GWPs, fleet parameters) are read at their central
 values: a GWP is a metric chosen, not an uncertain input, and heating values are known to the digit given."""

@@ -243,7 +243,13 @@ def _energy(reg: Registry, cat: Catalog, powertrain: str, fuel_mj: float, elec_k
 def _swaps(reg: Registry, vclass: str, km_year: np.ndarray) -> tuple[np.ndarray, str]:
     """Yearly payments to a battery-swap network [IDR]: per swap or by subscription, whichever is cheaper each
     year (energy and the use of the network's packs included), and a note saying which."""
-    par = lambda name, unit: _param(reg, name, vclass, unit)
+    def par(name: str, unit: str) -> float:
+        try:
+            return _param(reg, name, vclass, unit)
+        except InputError as e:
+            raise InputError(f"{e} (a powertrain whose battery_owner is network pays a swap network: tco-parameters "
+                             "swap_fee, km_per_swap and battery_subscription)") from None
+
     per_swap = km_year / par("km_per_swap", "km") * par("swap_fee", "IDR")
     subscription = np.full(len(km_year), 12.0 * par("battery_subscription", "IDR/month"))
     paid = np.minimum(per_swap, subscription)
@@ -312,6 +318,8 @@ def _costs(reg: Registry, segment: str, powertrain: str, vclass: str, ds_row: di
         "residual_rp": -resid * purchase / (1 + basis.discount_rate) ** life,
     }
     total = sum(comp.values())
+    if not tax.confirmed:   # the tax reading the purchase price rests on is not confirmed: say so with the cost
+        note = "; ".join(filter(None, [note, f"PPnBM rule {tax.rule} not confirmed from the regulation text"]))
     return {"price_before_tax_rp": pre, "ppnbm_pct": tax.ppnbm_effective_pct, **comp, "total_rp": total,
             "rp_per_km": total / float((km_year * f).sum()), "fiscal_ppnbm_rp": tax.ppnbm_after_incentives_rp,
             "fiscal_vat_rp": tax.vat_after_incentives_rp, "fiscal_pkb_rp": comp["pkb_rp"],
@@ -389,8 +397,8 @@ def tco_by_year(segment: str, years, region: str | None = None, *, powertrains=N
         basis = CostBasis(year, discount_rate, price_basis, gasoline_product, scheme2_from)
         rows = []
         for i, p in enumerate(str(x) for x in ds["powertrain"].values):
-            one = {k: float(ds[k].values[i]) for k in ("lifetime_km", "lifetime_years", "battery_replacements")}
-            one |= {k: float(ds[k].values[i, j]) for k in ("fuel_use", "electricity_use")}
+            one = {k: float(ds[k].values[i]) for k in ("lifetime_km", "lifetime_years")}
+            one |= {k: float(ds[k].values[i, j]) for k in ("fuel_use", "electricity_use", "battery_replacements")}
             rows.append({"segment": segment, "powertrain": p, "fuel": str(ds["fuel"].values[i]), "year": year,
                          "region": region, **_costs(reg, segment, p, vclass, one, basis),
                          "lifetime_km": one["lifetime_km"],

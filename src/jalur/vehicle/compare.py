@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 
 from jalur import datasets
-from jalur.catalog import STAGES, catalog
+from dataclasses import replace
+
+from jalur.catalog import STAGES, Stage, catalog
 from jalur.datasets import Registry
 from jalur.errors import InputError
 from jalur.physics.sampled import sampled_tables
@@ -112,16 +114,49 @@ def compare(segment: str, year: int, region: str, *, powertrains=None, reference
     return df[["segment", "powertrain", "fuel", *ALL_STAGES, "km", "fixed_t", "per_km", "lifetime_t", "break_even_km"]]
 
 
-def sensitivity(segment: str, powertrain: str, year: int, region: str, *, fuel: str | None = None,
-                registry: Registry | None = None, overrides=None, top: int | None = None,
-                **options: Any) -> pd.DataFrame:
-    """One-at-a-time sensitivity of the total: each uncertain input set to its low, then high value.
+#: Categorical modelling choices a sensitivity compares value by value: option -> (table, column).
+CHOICES = {"battery_chemistry": ("battery-production", "chemistry"), "battery_origin": ("cell-origins", "origin"),
+           "nickel_route": ("nickel-routes", "route")}
+
+
+def choices(segment: str, powertrain: str, year: int, region: str, *, fuel: str | None = None,
+            registry: Registry | None = None, overrides=None, **options: Any) -> pd.DataFrame:
+    """The total under each value of each categorical choice (:data:`CHOICES`), the others as given.
 
     Returns
     -------
     pandas.DataFrame
-        One row per input factor that moves the total, ranked by ``swing`` = |high - low| [g CO2e/km],
-        with ``total_low``/``total_high`` (total with the input at low/high) and ``base``.
+        One row per option and value: ``option``, ``value``, ``total`` [g CO2e/km], ``battery`` [g CO2e/km] and
+        ``chosen`` (the value of the run's options, where the data default it).
+    """
+    reg = registry if registry is not None else datasets.load(overrides)
+    opt = Options(**options).check(reg)
+    cat = catalog(reg)
+    cases = build_cases(reg, segment, powertrain, fuel or cat.default_fuel(powertrain))
+    st = sampled_tables(reg)
+    ys, rs = check_years([year]), check_regions(reg, [region])
+    rows = []
+    for option, (table, column) in CHOICES.items():
+        for value in dict.fromkeys(reg.table(table).frame[column].astype(str)):
+            stages = compute(st, cases, ys, rs, replace(opt, **{option: value}))["stages"].values[0, 0, 0, 0]
+            rows.append({"option": option, "value": value, "total": float(stages.sum()),
+                         Stage.BATTERY.value: float(stages[list(STAGES).index(Stage.BATTERY.value)]),
+                         "chosen": value == getattr(opt, option)})
+    return pd.DataFrame(rows)
+
+
+def sensitivity(segment: str, powertrain: str, year: int, region: str, *, fuel: str | None = None,
+                registry: Registry | None = None, overrides=None, top: int | None = None,
+                **options: Any) -> pd.DataFrame:
+    """One-at-a-time sensitivity of the total: each uncertain input set to its low, then high value, and each
+    categorical choice (:data:`CHOICES`) set to its lowest and highest value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input factor or choice that moves the total, ranked by ``swing`` = |high - low|
+        [g CO2e/km], with ``total_low``/``total_high`` (total with the input at low/high, or under the choice's
+        lowest/highest value, named in ``between``) and ``base``.
     """
     reg = registry if registry is not None else datasets.load(overrides)
     opt = Options(**options).check(reg)
@@ -133,7 +168,12 @@ def sensitivity(segment: str, powertrain: str, year: int, region: str, *, fuel: 
     total = total.values[:, 0, 0, 0]
     base = total[0]
     lo, hi = total[1::2], total[2::2]
-    df = pd.DataFrame({"input": st.space.labels, "total_low": lo, "total_high": hi})
+    df = pd.DataFrame({"input": st.space.labels, "total_low": lo, "total_high": hi, "between": ""})
+    picks = choices(segment, powertrain, year, region, fuel=fuel, registry=reg, **options)
+    for option, sub in picks.groupby("option", sort=False):
+        low, high = sub.loc[sub["total"].idxmin()], sub.loc[sub["total"].idxmax()]
+        df.loc[len(df)] = {"input": f"choice: {option}", "total_low": low["total"], "total_high": high["total"],
+                           "between": f"{low['value']} .. {high['value']}"}
     df["swing"] = (df["total_high"] - df["total_low"]).abs()
     df = df[df["swing"] > 1e-9 * max(abs(base), 1.0)].sort_values("swing", ascending=False).reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))

@@ -19,36 +19,58 @@ def _rows(reg: Registry, table: str, keys: list[str], **where) -> pd.DataFrame:
 
 
 def input_rows(reg: Registry, segment: str, powertrains: list[str], chemistry: str | None = None,
-               origin: str = "cn") -> pd.DataFrame:
-    """The rows of ``vehicle-parameters``, ``default-battery-chemistry``, ``battery-parameters`` and
-    ``battery-production`` that the life cycle of a segment's powertrains reads, with their ``source_id``.
+               origin: str | None = None, route: str | None = None, region: str | None = None,
+               power_scenario: str = "current-policies") -> pd.DataFrame:
+    """The rows the life cycle of a segment's powertrains reads, with their ``source_id``: ``vehicle-parameters``,
+    ``battery-chemistry-mix``, ``battery-parameters``, ``battery-production``, ``production-drivers`` (cell energy,
+    pack density, the origin's grid, the nickel route, materials indices), ``manufacturing`` of the class and
+    ``grid-intensity`` of the region and power scenario.
 
     Parameters
     ----------
     segment : str
     powertrains : list of str
     chemistry : str, optional
-        The battery chemistry chosen (default: each powertrain's ``default-battery-chemistry``).
-    origin : str
-        Cell origin (``battery-production``).
+        The battery chemistry chosen (default: each powertrain's ``battery-chemistry-mix``).
+    origin, route : str, optional
+        Cell origin and nickel route (default: the anchors').
+    region, power_scenario : str
+        The grid of use (default: the national average).
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`COLUMNS`; ``jalur data sources ID`` shows a source in full.
     """
+    from jalur.catalog import catalog
+    from jalur.physics.production import anchor_origin, anchor_route
+
+    cat = catalog(reg)
+    vclass = cat.segment(segment).vclass
     parts, chems = [], set()
+    mix = reg.table("battery-chemistry-mix")
     for p in powertrains:
         parts.append(_rows(reg, "vehicle-parameters", ["powertrain", "parameter"], segment=segment, powertrain=p))
-        default = reg.table("default-battery-chemistry").where(segment=segment, powertrain=p)
-        if chemistry is None and len(default):
-            parts.append(_rows(reg, "default-battery-chemistry", ["powertrain", "chemistry"], segment=segment,
+        if chemistry is None and len(mix.where(segment=segment, powertrain=p)):
+            parts.append(_rows(reg, "battery-chemistry-mix", ["powertrain", "year", "chemistry"], segment=segment,
                                powertrain=p))
-            chems |= set(default.public()["chemistry"])
-        elif "battery_capacity" in set(reg.table("vehicle-parameters").where(segment=segment, powertrain=p)
-                                       .public()["parameter"]):
-            chems.add(chemistry or sorted(set(reg.table("battery-production").public()["chemistry"]))[0])
+            chems |= set(mix.where(segment=segment, powertrain=p).public()["chemistry"])
+        elif chemistry is not None:
+            chems.add(chemistry)
+    o0 = anchor_origin(reg)
     for c in sorted(chems):
         parts.append(_rows(reg, "battery-parameters", ["chemistry", "parameter"], chemistry=c))
-        parts.append(_rows(reg, "battery-production", ["chemistry", "origin"], chemistry=c, origin=origin))
-    return pd.concat(parts, ignore_index=True)[list(COLUMNS)]
+        parts.append(_rows(reg, "battery-production", ["chemistry", "origin"], chemistry=c, origin=o0))
+        for driver in ("cell_energy", "pack_specific_energy"):
+            parts.append(_rows(reg, "production-drivers", ["driver", "key", "year"], driver=driver, key=c))
+    if chems:
+        for driver, key in (("cell_grid", origin or o0), ("nickel", route or anchor_route(reg)),
+                            ("materials_index", "battery-materials")):
+            parts.append(_rows(reg, "production-drivers", ["driver", "key", "year"], driver=driver, key=key))
+    parts.append(_rows(reg, "manufacturing", ["component", "class"], **{"class": vclass}))
+    for key in ("glider", *sorted({"powertrain-electric" if cat.powertrain(p).electric_drive else "powertrain-ice"
+                                   for p in powertrains})):
+        parts.append(_rows(reg, "production-drivers", ["driver", "key", "year"], driver="materials_index", key=key))
+    parts.append(_rows(reg, "grid-intensity", ["region", "scenario", "year"], region=region or cat.national.id,
+                       scenario=power_scenario, basis="life-cycle"))
+    return pd.concat([x for x in parts if len(x)], ignore_index=True)[list(COLUMNS)]

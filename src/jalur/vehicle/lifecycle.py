@@ -87,8 +87,8 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
         (sample, case, year).
     """
     cat = catalog(st.reg)
-    vi = vehicle_inputs(st, [(c.segment, c.powertrain) for c in cases], battery_chemistry=opt.battery_chemistry,
-                        battery_origin=opt.battery_origin, utility_factor=opt.utility_factor)
+    vi = vehicle_inputs(st, [(c.segment, c.powertrain) for c in cases], years, how=opt.production(),
+                        utility_factor=opt.utility_factor)
     eff = xr.DataArray(energy_intensity(1.0, vi["improvement"].values[..., None], years), dims=("sample", "case", "year"),
                        coords={"year": years})
     mj, kwh = vi["fuel_use"] * vi["share_fuel"] * eff, vi["electricity_use"] * vi["share_electricity"] * eff
@@ -100,7 +100,9 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
     use = use_emissions(mj * _mean_shares(st.reg, cases, cls, weights), kwh,
                         _grid(st, opt, cls, years, regions, weights), factors)
     once = vi["production"] / vi["lifetime_km"]
-    per_km = xr.concat([use["stages"], once, vi["maintenance_per_km"].expand_dims(stage=[Stage.MAINTENANCE.value])], "stage")
+    per_km = xr.concat([use["stages"], once, vi["maintenance_per_km"].expand_dims(stage=[Stage.MAINTENANCE.value]),
+                        infrastructure(st, [c.vclass for c in cases], kwh, opt.infrastructure)], "stage",
+                       coords="minimal")
     stages = per_km.broadcast_like(use["stages"].isel(stage=0, drop=True)).sel(stage=list(STAGES))
     stages = stages.transpose("sample", "case", "year", "region", "stage")
     bio = use["biogenic_co2"].broadcast_like(stages.isel(stage=0, drop=True))
@@ -109,6 +111,19 @@ def compute(st: SampledTables, cases: list[Case], years: np.ndarray, regions: li
                        "lifetime_km": vi["lifetime_km"], "lifetime_years": vi["lifetime_years"],
                        "battery_replacements": vi["battery_replacements"],
                        "fuel_use": mj, "electricity_use": kwh}).assign_coords(region=regions)
+
+
+def infrastructure(st: SampledTables, classes: list[str], kwh: xr.DataArray, on: bool) -> xr.DataArray:
+    """Road [g CO2e/km by class] and charging infrastructure [g CO2e/kWh x kWh/km] per km: (sample, case, year,
+    stage); zero unless *on* (outside the default scope)."""
+    keys = lambda stage: [(stage, k) for k in classes]
+    road_stage, charging_stage = Stage.INFRASTRUCTURE_ROAD.value, Stage.INFRASTRUCTURE_CHARGING.value
+    road = xr.DataArray(st.gather("infrastructure", keys(road_stage), "g CO2e/km", what="road infrastructure"),
+                        dims=("sample", "case"))
+    charging = xr.DataArray(st.gather("infrastructure", keys(charging_stage), "g CO2e/kWh",
+                                      what="charging infrastructure"), dims=("sample", "case")) * kwh
+    out = xr.concat([road.broadcast_like(charging), charging], "stage").assign_coords(stage=[road_stage, charging_stage])
+    return out * (1.0 if on else 0.0)
 
 
 def _divisor(st: SampledTables, cases: list[Case], opt: Options) -> xr.DataArray:
@@ -219,7 +234,7 @@ def _to_dataset(res: xr.Dataset, cases, ys, rs, opt, reg, samples, seed, keep_sa
         "lifetime_emissions": (dims[:3], life_t.mean(axis=0), {"units": "t CO2e", "long_name": "per vehicle lifetime"}),
         "lifetime_km": (("case",), mean("lifetime_km"), {"units": "km"}),
         "lifetime_years": (("case",), mean("lifetime_years"), {"units": "year", "long_name": "expected years in use"}),
-        "battery_replacements": (("case",), mean("battery_replacements"), {"units": "1"}),
+        "battery_replacements": (("case", "year"), mean("battery_replacements"), {"units": "1"}),
         "fuel_use": (("case", "year"), mean("fuel_use"),
                      {"units": "MJ/km", "long_name": "fuel (or hydrogen) use per km, LHV, real-world"}),
         "electricity_use": (("case", "year"), mean("electricity_use"),
@@ -236,7 +251,7 @@ def _to_dataset(res: xr.Dataset, cases, ys, rs, opt, reg, samples, seed, keep_sa
     ds.attrs.update({
         "title": "jalur vehicle life-cycle GHG emissions", "units": unit, "gwp": opt.gwp,
         "jalur_version": __version__, "data_version": reg.data_version, "samples": int(samples or 0),
-        "seed": -1 if seed is None else int(seed), "options": json.dumps(asdict(opt)),
+        "seed": -1 if seed is None else int(seed), "options": json.dumps(asdict(opt)), "scope": opt.scope(),
         "provenance": json.dumps(reg.provenance()),
     })
     return ds
@@ -262,12 +277,20 @@ def table_by_stage(ds: xr.Dataset) -> pd.DataFrame:
     """
     rec = to_records(ds)
     wide = rec.pivot_table(index=["powertrain", "fuel"], columns="stage", values="value", sort=False)
-    wide = wide[list(ds["stage"].values)].reset_index()
+    wide = wide[in_scope(ds)].reset_index()
     wide["t CO2e/life"] = ds["lifetime_emissions"].isel(year=0, region=0).values
     if ds.attrs["samples"]:
         for q in ("p5", "p50", "p95"):
             wide[f"total {q}"] = rec[rec["stage"] == "total"][q].values
     return wide
+
+
+def in_scope(ds: xr.Dataset) -> list[str]:
+    """The stages (and ``total``) of a :func:`lifecycle` result its scope counts: without ``infrastructure``, the
+    infrastructure stages are left out of tables."""
+    out_of_scope = () if json.loads(ds.attrs["options"]).get("infrastructure") else (
+        Stage.INFRASTRUCTURE_ROAD.value, Stage.INFRASTRUCTURE_CHARGING.value)
+    return [s for s in ds["stage"].values if s not in out_of_scope]
 
 
 def default_fuel_only(ds: xr.Dataset, reg: Registry | None = None) -> xr.Dataset:

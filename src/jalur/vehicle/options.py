@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from jalur.catalog import catalog
@@ -36,8 +36,13 @@ class Options:
         Palm FAME mill practice: ``open-pond`` (default) or ``methane-capture``.
     battery_chemistry : str or None
         Forces one chemistry for all vehicles; None uses ``default-battery-chemistry``.
-    battery_origin : str
-        Where cells are made: ``cn`` (default), ``kr``, ``jp``, ``id``.
+    battery_origin : str or None
+        Where cells are made (``cell-origins``; None: the origin of the ``battery-production`` anchors).
+    nickel_route : str or None
+        How the nickel of NMC cathodes is made (``nickel-routes``; None: the anchors' route, the global average).
+    infrastructure : bool
+        Count road and charging infrastructure (stages ``infrastructure-road`` and ``infrastructure-charging``);
+        off by default (the scope of most vehicle LCAs).
     gwp : str
         GWP basis of the ``gwp`` table (default ``ar6-gwp100``).
     per : str
@@ -53,19 +58,27 @@ class Options:
     ethanol_feedstock: str = "molasses"
     fame_pathway: str = "open-pond"
     battery_chemistry: str | None = None
-    battery_origin: str = "cn"
+    battery_origin: str | None = None
+    nickel_route: str | None = None
+    infrastructure: bool = False
     gwp: str = "ar6-gwp100"
     per: str = "vkm"
     utility_factor: float | None = None
 
     def check(self, reg: Registry) -> "Options":
-        """Raise :class:`InputError` for a value that is not allowed, naming the allowed ones."""
+        """Raise :class:`InputError` for a value that is not allowed, naming the allowed ones; the checked options,
+        with the cell origin and nickel route the data default to filled in."""
+        from jalur.physics.production import anchor_origin, anchor_route
+
         _one_of("luc", self.luc, LUC_MODES)
         _one_of("grid_basis", self.grid_basis, GRID_BASES)
         _one_of("per", self.per, tuple(PER_OPTIONS))
         for option in ("ethanol_feedstock", "fame_pathway"):
             _one_of(option, getattr(self, option), variants(reg, option))
-        _one_of("battery_origin", self.battery_origin, _values(reg, "battery-production", "origin"))
+        if self.battery_origin is not None:
+            _one_of("battery_origin", self.battery_origin, _values(reg, "cell-origins", "origin"))
+        if self.nickel_route is not None:
+            _one_of("nickel_route", self.nickel_route, _values(reg, "nickel-routes", "route"))
         _one_of("power_scenario", self.power_scenario,
                 [s for s in _values(reg, "grid-intensity", "scenario") if s != "historical"])
         if self.battery_chemistry is not None:
@@ -75,7 +88,21 @@ class Options:
             raise InputError(f"grid_intensity must be within 0..3000 g CO2e/kWh, got {self.grid_intensity}")
         if self.utility_factor is not None and not (0 <= self.utility_factor <= 1):
             raise InputError(f"utility_factor must be within 0..1, got {self.utility_factor}")
-        return self
+        return replace(self, battery_origin=self.battery_origin or anchor_origin(reg),
+                       nickel_route=self.nickel_route or anchor_route(reg))
+
+    def production(self):
+        """How the batteries are made (:class:`jalur.physics.vehicles.Production`)."""
+        from jalur.physics.vehicles import Production
+
+        return Production(self.battery_chemistry, self.battery_origin, self.nickel_route, self.power_scenario)
+
+    def scope(self) -> str:
+        """What the results count, in words (printed with every result)."""
+        return ("scope: vehicle and battery production by year of manufacture, fuel and electricity supply, tailpipe, "
+                "land-use change, maintenance, end of life; road and charging infrastructure "
+                + ("included" if self.infrastructure else "excluded (--infrastructure to count them)")
+                + "; non-exhaust particles (tyre, brake, road wear) are air pollutants, not GHG")
 
     def factor_choices(self) -> FactorChoices:
         """The choices behind the per-MJ factors."""

@@ -135,4 +135,12 @@ MUTANTS = [
         x = np.where(rows > 0, x * seg_shares[None, :, None] / np.where(rows > 0, rows, 1.0), x)"""),
     dict(id="m45", engine=F, what="a new powertrain enters the logit at its reference's base cost", file="src/jalur/fleet/mix.py",
          old="base_eff[new], c0[new] = base[ref], base_cost[ref]", new="base_eff[new], c0[new] = base[ref], np.nanmin(cost[:, new])"),
+    dict(id="m46", engine=V, what="a replacement pack made with the registration year's footprint",
+         file="src/jalur/physics/vehicles.py",
+         old="later = np.clip(at[None, None, :] + np.round(life_yr / 2.0)[..., None].astype(int), t[0], t[-1])",
+         new="later = np.clip(at[None, None, :] + 0 * np.round(life_yr / 2.0)[..., None].astype(int), t[0], t[-1])"),
+    dict(id="m47", engine=V, what="Indonesian cells on China's grid", file="src/jalur/physics/production.py",
+         old="    if isinstance(region, str) and region:", new="    if False:"),
+    dict(id="m48", engine=F, what="the fleet counts infrastructure although the scope excludes it",
+         file="src/jalur/pathways/energy.py", old="    return out * (1.0 if on else 0.0)", new="    return out"),
 ]

@@ -140,8 +140,9 @@ def test_denser_packs_make_the_car_lighter_not_the_glider_heavier(registry):
 def test_choices_side_by_side_and_ranked(registry):
     side = choices("car-premium", "bev", 2030, "national", registry=registry)
     assert set(side["option"]) == {"battery_chemistry", "battery_origin", "nickel_route"}
-    assert side.groupby("option")["chosen"].sum().to_dict() == {"battery_chemistry": 0, "battery_origin": 1,
+    assert side.groupby("option")["chosen"].sum().to_dict() == {"battery_chemistry": 1, "battery_origin": 1,
                                                                  "nickel_route": 1}
+    assert side[side["chosen"] & (side["option"] == "battery_chemistry")]["value"].item() == "data mix"
     ranked = sensitivity("car-premium", "bev", 2030, "national", registry=registry)
     rows = ranked[ranked["input"].str.startswith("choice: ")].set_index("input")
     route = side[side["option"] == "nickel_route"]
@@ -241,3 +242,53 @@ def test_road_infrastructure_against_carculator(registry):
     assert road == pytest.approx(c[("ICEV-p", 2020, "road")], rel=0.05)
     assert c[("ICEV-p", 2020, "road: construction (derived)")] + c[("ICEV-p", 2020, "road: maintenance (derived)")] \
         == pytest.approx(c[("ICEV-p", 2020, "road")], rel=1e-4)
+
+
+# --- review fixes -------------------------------------------------------------------------------------------
+
+def _override(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_chemistry_shares_must_sum_to_100(tmp_path, capsys):
+    path = _override(tmp_path, "mix.yaml", "tables:\n  battery-chemistry-mix:\n"
+                     "    - {segment: car-lmpv, powertrain: bev, year: 2024, chemistry: lfp, value: 60, unit: '%',"
+                     " source_id: est-ve-chemistry-mix}\n")
+    assert main(["data", "check", "--override", path]) == 3
+    err = capsys.readouterr().err
+    assert "chemistry values of" in err and "sum to 70, not 100" in err
+
+
+def test_exactly_one_anchor(tmp_path, capsys):
+    path = _override(tmp_path, "anchor.yaml", "tables:\n  nickel-routes:\n"
+                     "    - {route: rkef-captive-coal, label_en: RKEF, label_id: RKEF, anchor: 'yes',"
+                     " description: x, source_id: est-ve-battery-drivers}\n")
+    assert main(["data", "check", "--override", path]) == 3
+    assert "exactly one row of 'nickel-routes' must have anchor = 'yes'; found 2" in capsys.readouterr().err
+
+
+def test_sources_of_cells_made_in_indonesia_list_the_java_bali_grid(capsys):
+    assert main(["vehicle", "car-lmpv", "-p", "bev", "--battery-origin", "id", "--sources", "--format", "csv"]) == 0
+    assert "grid-intensity,jamali / current-policies / 2030" in capsys.readouterr().out
+
+
+def test_a_forced_chemistry_keeps_the_data_vehicle(registry):
+    ds = {c: lifecycle("car-premium", "bev", "electricity", 2024, "national", registry=registry, battery_chemistry=c)
+          for c in ("lfp", "nmc811")}
+    vehicle = [float(d["emissions"].sel(stage="vehicle").values.squeeze()) for d in ds.values()]
+    eol = [float(d["emissions"].sel(stage="end-of-life").values.squeeze()) for d in ds.values()]
+    assert vehicle[0] == pytest.approx(vehicle[1]) and eol[0] > eol[1]     # a heavier LFP pack: a heavier car
+
+
+def test_records_and_comparisons_keep_to_the_scope(registry, tmp_path):
+    from jalur.pathways.compare import run_scenarios
+    from jalur.errors import InputError
+    from jalur.vehicle import to_records
+
+    rec = to_records(lifecycle("car-lmpv", "bev", "electricity", 2030, "national", registry=registry))
+    assert "infrastructure-road" not in set(rec["stage"]) and "total" in set(rec["stage"])
+    path = _override(tmp_path, "infra.yaml", "name: infra\nextends: bau\nlevers:\n  infrastructure: true\n")
+    with pytest.raises(InputError, match="the scenarios count different scopes"):
+        run_scenarios(["bau", path], registry=registry)

@@ -153,8 +153,10 @@ def test_records_have_documented_keys(registry):
     df = to_records(ds)
     assert list(df.columns) == ["segment", "powertrain", "fuel", "year", "region", "stage", "value", "unit",
                                 "p5", "p50", "p95"]
-    assert set(df["stage"]) == set(STAGES) | {"total"}
+    assert set(df["stage"]) == set(STAGES) - {"infrastructure-road", "infrastructure-charging"} | {"total"}
     assert (df["unit"] == "g CO2e/km").all()
+    on = to_records(lifecycle("mc-scooter", "bev", years=2030, regions="jamali", registry=registry, infrastructure=True))
+    assert set(on["stage"]) == set(STAGES) | {"total"}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -93,8 +93,9 @@ def compare_cmd(
         from jalur.pathways.report import with_labels
 
         table = with_labels(table, next(iter(runs.values())), lang)
-    render(table, fmt, title="Scenarios compared (Indonesia)", caption=f"jalur {__version__}, data {reg.data_version}",
-           lang=lang)
+    scope = next(iter(runs.values())).attrs.get("scope", "")
+    render(table, fmt, title="Scenarios compared (Indonesia)",
+           caption=f"jalur {__version__}, data {reg.data_version}\n{scope}", lang=lang)
     if out_dir is not None:
         write_comparison(runs, out_dir, quantity=quantity, registry=reg)
         err.print(f"comparison written to {out_dir}")

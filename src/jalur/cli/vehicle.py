@@ -54,13 +54,21 @@ def short_unit(unit: str) -> str:
 
 
 def _caption(ds) -> str:
-    opts = json.loads(ds.attrs["options"])
+    attrs = ds.attrs
+    opts = json.loads(attrs["options"])
     shown = {k: v for k, v in opts.items() if v is not None and k in ("luc", "grid_basis", "power_scenario",
                                                                       "grid_intensity", "gwp", "battery_origin",
                                                                       "battery_chemistry", "nickel_route")}
-    extra = f"; {ds.attrs['samples']} samples, seed {ds.attrs['seed']}" if ds.attrs["samples"] else ""
-    return (f"jalur {ds.attrs['jalur_version']}, data {ds.attrs['data_version']}; "
-            + ", ".join(f"{k}={v}" for k, v in shown.items()) + extra + "\n" + ds.attrs["scope"])
+    extra = f"; {attrs['samples']} samples, seed {attrs['seed']}" if attrs.get("samples") else ""
+    return (f"jalur {attrs['jalur_version']}, data {attrs['data_version']}; "
+            + ", ".join(f"{k}={v}" for k, v in shown.items()) + extra + "\n" + attrs["scope"])
+
+
+def ds_stages(df) -> list[str]:
+    """The life-cycle stages (columns of a comparison)."""
+    from jalur.catalog import STAGES
+
+    return list(STAGES)
 
 
 def _region(reg, region: Optional[str]) -> str:
@@ -143,7 +151,8 @@ def vehicle_compare(
     if fmt != Format.table:
         render(df, fmt)
     else:
-        show = df.drop(columns=["segment"]).rename(columns={"km": "lifetime km", "fixed_t": "fixed t", "per_km": "per km",
+        out_of_scope = [c for c in df.columns if c in set(ds_stages(df)) - set(df.attrs["in_scope"])]
+        show = df.drop(columns=["segment", *out_of_scope]).rename(columns={"km": "lifetime km", "fixed_t": "fixed t", "per_km": "per km",
                                                             "lifetime_t": "t/life", "break_even_km": "break-even km"})
         unit = df.attrs["units"]
         units = {c: short_unit(unit) for c in show.columns if c not in ("powertrain", "fuel")}
@@ -153,7 +162,7 @@ def vehicle_compare(
         show, units = _stage_labels(reg, show, units, lang)
         render(show, fmt, title=f"{segment}, registered {year}, {region} [{unit}]; break-even vs "
                                 f"{df.attrs['reference']}",
-               caption=f"jalur {df.attrs['jalur_version']}, data {df.attrs['data_version']}", units=units, lang=lang)
+               caption=_caption(df), units=units, lang=lang)
     if chart is not None:
         err.print(f"chart written to {chart}")
 

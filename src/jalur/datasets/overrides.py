@@ -30,6 +30,7 @@ import pandas as pd
 from jalur.datasets.table import OverrideRecord, Table
 from jalur.datasets.validate import (
     SOURCE_COLUMNS,
+    check_constraints,
     check_references,
     check_sources,
     read_csv_text,
@@ -274,6 +275,7 @@ def apply_override(reg, path: str | Path):
         tables[name], changes[name] = _merge_table(reg.tables[name], raw, ids, where, known)
     touched = set(frames) | {n for n, t in tables.items() if set(t.schema.references().values()) & set(frames)}
     check_references(tables, sorted(touched))
+    check_constraints(tables, sorted(frames))
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     rec = OverrideRecord(where, digest, changes, tuple(new_src["id"]) if len(new_src) else ())
     return type(reg)(tables, sources, reg.data_version, reg.overrides + (rec,))   # a new registry of the same kind

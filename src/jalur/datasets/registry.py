@@ -15,6 +15,7 @@ from jalur.datasets.overrides import apply_override
 from jalur.datasets.schema import Schema, load_schema
 from jalur.datasets.table import OverrideRecord, Table
 from jalur.datasets.validate import (
+    check_constraints,
     check_references,
     check_sources,
     read_csv_text,
@@ -195,6 +196,7 @@ def load_from(table_dir: Path, schema_dir: Path, sources_file: Path, version: st
         raise DataError(f"{table_dir}: table file(s) without a schema: {', '.join(sorted(orphans))}")
     if wanted is None:
         check_references(tables)
+        check_constraints(tables)
     else:  # a partial registry checks the references it can
         check_references(tables, [n for n in tables if set(tables[n].schema.references().values()) <= set(tables)])
     return Registry(tables, sources, version)

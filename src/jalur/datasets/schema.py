@@ -76,6 +76,7 @@ class Schema:
     value_rule: ValueRule | None = None
     title_id: str = ""
     path: str = ""
+    checks: tuple[Mapping[str, Any], ...] = ()   # whole-table rules: {sum_to, over} or {exactly_one, equals}
 
     @property
     def has_values(self) -> bool:
@@ -166,8 +167,13 @@ def load_schema(path: Path) -> Schema:
         if k not in cols:
             raise DataError(f"{where}: key column '{k}' is not declared under 'columns'")
     value_by, rules, rule = _value_rules(raw.get("value"), cols, where)
+    checks = tuple(raw.get("checks") or ())
+    for c in checks:
+        if not (isinstance(c, dict) and ({"sum_to", "over"} <= set(c) or {"exactly_one", "equals"} <= set(c))):
+            raise DataError(f"{where}: a check is {{sum_to: N, over: column}} or {{exactly_one: column, equals: value}}, "
+                            f"got {c!r}")
     return Schema(
         name=str(raw["name"]), title=str(raw.get("title", raw["name"])), title_id=str(raw.get("title_id", "")),
         description=" ".join(str(raw.get("description", "")).split()), key=key, columns=cols,
-        value_by=value_by, value_rules=rules, value_rule=rule, path=where,
+        value_by=value_by, value_rules=rules, value_rule=rule, path=where, checks=checks,
     )

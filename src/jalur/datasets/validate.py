@@ -295,3 +295,34 @@ def check_references(tables: Mapping[str, Any], names: Iterable[str] | None = No
                     problems.append(f"{origin}:{ln}: column '{col}': {str(v)!r} is not allowed; allowed: {shown} "
                                     f"(the rows of '{ref}')")
     raise_problems(problems, "references between tables")
+
+
+def check_constraints(tables: Mapping[str, Any], names: Iterable[str] | None = None) -> None:
+    """Apply each table's whole-table ``checks`` of its schema: the values of the rows that differ only in column
+    *over* sum to *sum_to* (e.g. shares to 100 %), or exactly one row has column *exactly_one* equal to *equals*.
+
+    Raises
+    ------
+    DataError
+        Naming the table file, the group or rows, and what was found.
+    """
+    problems: list[str] = []
+    for name in names if names is not None else tables:
+        t = tables[name]
+        df = t.frame
+        for c in t.schema.checks:
+            if "sum_to" in c:
+                group = [k for k in t.schema.key if k != c["over"]]
+                for key, sub in df.groupby(group, sort=False):
+                    total = float(sub["value"].astype(float).sum())
+                    if abs(total - float(c["sum_to"])) > 1e-6 * max(1.0, abs(float(c["sum_to"]))):
+                        shown = dict(zip(group, key if isinstance(key, tuple) else (key,)))
+                        problems.append(f"{sub['_origin'].iloc[0]}:{int(sub['_line'].iloc[0])}: the {c['over']} values of "
+                                        f"{shown} sum to {total:g}, not {c['sum_to']}")
+            else:
+                hits = df[df[c["exactly_one"]].astype(str) == str(c["equals"])]
+                if len(hits) != 1:
+                    rows = ", ".join(str(x) for x in hits[t.schema.key[0]]) or "none"
+                    problems.append(f"{t.schema.path}: exactly one row of '{name}' must have {c['exactly_one']} = "
+                                    f"{c['equals']!r}; found {len(hits)} ({rows})")
+    raise_problems(problems, "whole-table checks")

@@ -85,4 +85,9 @@ def run_scenarios(names: list[str], *, registry=None, progress=None) -> dict[str
         runs[name] = ds
         if progress:
             progress()
+    scopes = {n: d.attrs.get("scope", "") for n, d in runs.items()}
+    if len(set(scopes.values())) > 1:
+        raise InputError("the scenarios count different scopes, so their emissions do not compare: "
+                         + "; ".join(f"{n}: {s}" for n, s in scopes.items())
+                         + ". Set the lever infrastructure alike in all of them")
     return runs

@@ -207,7 +207,8 @@ def _scope(infrastructure: bool) -> str:
     return ("scope: vehicle and battery production in the year of sale (with that year's factors), fuel and "
             "electricity supply, tailpipe, land-use change, maintenance, end of life; road and charging infrastructure "
             + ("included" if infrastructure else "excluded (lever infrastructure: true to count them)")
-            + "; non-exhaust particles are air pollutants, not GHG")
+            + "; a vehicle's production, replacement packs included, is booked in its year of sale; hydrogen "
+            "refuelling stations not counted; non-exhaust particles are air pollutants, not GHG")
 
 
 def _national_total(v: xr.DataArray) -> xr.DataArray:

@@ -141,8 +141,13 @@ def _battery(st: SampledTables, pairs, years: np.ndarray, how: Production, cap, 
     kwh = cap * packs
     pack_g = kwh[..., None] * (per_kwh[:, :, at] + repl * made_later) * 1000.0
     ref = REFERENCE_YEAR - SERIES[0]
-    return (cap[..., None] * kg_per_kwh[:, :, at], cap * kg_per_kwh[:, :, ref], kwh, pack_g, repl, chems,
-            share[:, at])
+    if how.chemistry is not None:   # the glider is the data's vehicle's: its mass does not follow a forced chemistry
+        _, data_mix = chemistry_shares(reg, tuple(pairs), tuple(int(y) for y in SERIES), None)
+        kg_ref = np.einsum("sk,ck->sc", np.stack([1.0 / series(st, "pack_specific_energy", c, "kWh/kg", [REFERENCE_YEAR])[:, 0]
+                                                  for c in chems], axis=1), data_mix[:, ref])
+    else:
+        kg_ref = kg_per_kwh[:, :, ref]
+    return cap[..., None] * kg_per_kwh[:, :, at], cap * kg_ref, kwh, pack_g, repl, chems, share[:, at]
 
 
 def _indexed(st: SampledTables, component: str, years: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ from jalur.datasets import Registry
 from jalur.errors import InputError
 from jalur.physics.sampled import sampled_tables
 from jalur.vehicle.cases import build_cases
-from jalur.vehicle.lifecycle import ALL_STAGES, check_regions, check_years, compute, lifecycle
+from jalur.vehicle.lifecycle import ALL_STAGES, check_regions, check_years, compute, in_scope, lifecycle
 from jalur.vehicle.options import Options
 
 
@@ -111,9 +111,12 @@ def compare(segment: str, year: int, region: str, *, powertrains=None, reference
     df["break_even_km"] = [float(break_even_km(a, u, r["fixed_t"], r["per_km"])) for a, u in zip(df["fixed_t"], df["per_km"])]
     df.attrs.update(ds.attrs)
     df.attrs["reference"] = ref
+    df.attrs["in_scope"] = in_scope(ds)
     return df[["segment", "powertrain", "fuel", *ALL_STAGES, "km", "fixed_t", "per_km", "lifetime_t", "break_even_km"]]
 
 
+#: The value of a choice the data make by a mix rather than one value (``battery-chemistry-mix``).
+DATA_MIX = "data mix"
 #: Categorical modelling choices a sensitivity compares value by value: option -> (table, column).
 CHOICES = {"battery_chemistry": ("battery-production", "chemistry"), "battery_origin": ("cell-origins", "origin"),
            "nickel_route": ("nickel-routes", "route")}
@@ -137,11 +140,15 @@ def choices(segment: str, powertrain: str, year: int, region: str, *, fuel: str 
     ys, rs = check_years([year]), check_regions(reg, [region])
     rows = []
     for option, (table, column) in CHOICES.items():
-        for value in dict.fromkeys(reg.table(table).frame[column].astype(str)):
-            stages = compute(st, cases, ys, rs, replace(opt, **{option: value}))["stages"].values[0, 0, 0, 0]
+        values = list(dict.fromkeys(reg.table(table).frame[column].astype(str)))
+        if getattr(Options(), option) is None and option not in ("battery_origin", "nickel_route"):
+            values = [DATA_MIX] + values          # the data's own choice (a mix), before forcing one
+        for value in values:
+            pick = None if value == DATA_MIX else value
+            stages = compute(st, cases, ys, rs, replace(opt, **{option: pick}))["stages"].values[0, 0, 0, 0]
             rows.append({"option": option, "value": value, "total": float(stages.sum()),
                          Stage.BATTERY.value: float(stages[list(STAGES).index(Stage.BATTERY.value)]),
-                         "chosen": value == getattr(opt, option)})
+                         "chosen": pick == getattr(opt, option)})
     return pd.DataFrame(rows)
 
 

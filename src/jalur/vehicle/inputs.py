@@ -64,8 +64,15 @@ def input_rows(reg: Registry, segment: str, powertrains: list[str], chemistry: s
         for driver in ("cell_energy", "pack_specific_energy"):
             parts.append(_rows(reg, "production-drivers", ["driver", "key", "year"], driver=driver, key=c))
     if chems:
-        for driver, key in (("cell_grid", origin or o0), ("nickel", route or anchor_route(reg)),
-                            ("materials_index", "battery-materials")):
+        cell = reg.table("cell-origins").where(origin=origin or o0).public()
+        factory = cell["grid_region"].iloc[0] if len(cell) else None
+        if isinstance(factory, str) and factory:       # cells made on a grid of the model: its rows
+            parts.append(_rows(reg, "grid-intensity", ["region", "scenario", "year"], region=factory,
+                               scenario=power_scenario, basis="life-cycle"))
+        else:
+            parts.append(_rows(reg, "production-drivers", ["driver", "key", "year"], driver="cell_grid",
+                               key=origin or o0))
+        for driver, key in (("nickel", route or anchor_route(reg)), ("materials_index", "battery-materials")):
             parts.append(_rows(reg, "production-drivers", ["driver", "key", "year"], driver=driver, key=key))
     parts.append(_rows(reg, "manufacturing", ["component", "class"], **{"class": vclass}))
     for key in ("glider", *sorted({"powertrain-electric" if cat.powertrain(p).electric_drive else "powertrain-ice"

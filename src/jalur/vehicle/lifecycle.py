@@ -260,10 +260,11 @@ def _to_dataset(res: xr.Dataset, cases, ys, rs, opt, reg, samples, seed, keep_sa
 def to_records(ds: xr.Dataset) -> pd.DataFrame:
     """Tidy table of a :func:`lifecycle` result: one row per case, year, region and stage.
 
-    Columns ``segment, powertrain, fuel, year, region, stage, value, unit`` (+ ``p5, p50, p95`` if sampled).
+    Columns ``segment, powertrain, fuel, year, region, stage, value, unit`` (+ ``p5, p50, p95`` if sampled); the
+    stages the result's scope counts (:func:`in_scope`).
     """
     cols = ["emissions"] + [v for v in ("p5", "p50", "p95") if v in ds]
-    df = ds[cols].to_dataframe().reset_index()
+    df = ds[cols].sel(stage=in_scope(ds) + ["total"] if "total" not in in_scope(ds) else in_scope(ds)).to_dataframe().reset_index()
     df = df.rename(columns={"emissions": "value"})
     df["unit"] = ds.attrs["units"]
     keep = ["segment", "powertrain", "fuel", "year", "region", "stage", "value", "unit"] + cols[1:]

@@ -102,7 +102,8 @@ class Options:
         return ("scope: vehicle and battery production by year of manufacture, fuel and electricity supply, tailpipe, "
                 "land-use change, maintenance, end of life; road and charging infrastructure "
                 + ("included" if self.infrastructure else "excluded (--infrastructure to count them)")
-                + "; non-exhaust particles (tyre, brake, road wear) are air pollutants, not GHG")
+                + "; hydrogen refuelling stations not counted; non-exhaust particles (tyre, brake, road wear) are air pollutants, "
+                  "not GHG")
 
     def factor_choices(self) -> FactorChoices:
         """The choices behind the per-MJ factors."""

@@ -284,3 +284,14 @@ def test_charts_colour_new_powertrains_from_the_catalogue(swap_erev, registry):
         swap = cat.powertrain("bev-swap").label(lang) if lang == "id" else "BEV Swap"
         assert cat.powertrain("bev-swap").colour == "#006d2c"
         assert "#006d2c" in colours.values() and "#c5b0d5" in colours.values(), (lang, colours, swap)
+
+
+def test_split_by_segment_keeps_the_powertrain_shares_when_segments_cannot_hold_them():
+    """A powertrain sold only in a segment of 40 % of the class with a 60 % target: the target holds, the segment
+    grows (the powertrain shares are the lever)."""
+    from jalur.pathways.turnover import split_by_segment
+
+    sold = np.array([[False, True], [True, True]])
+    x = split_by_segment(np.array([[0.6, 0.4]]), np.array([0.6, 0.4]), sold)
+    np.testing.assert_allclose(x.sum(axis=1), [[0.6, 0.4]], atol=1e-9)
+    assert x[0, 1].sum() > 0.4 and x[0, 0, 0] == 0

@@ -229,18 +229,38 @@ class RunStore:
         return dest
 
 
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+
+
+def _check_document(doc: dict) -> None:
+    """A scenario given as a document names itself plainly and extends only a built-in scenario: it can reach no
+    file of the server."""
+    from jalur.pathways.scenario import ScenarioError, builtin_names
+
+    name = doc.get("name")
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise ScenarioError(f"scenario name {name!r} is not allowed: 1-80 letters, digits, '-', '_' or '.', "
+                            "starting with a letter or digit")
+    parent = doc.get("extends")
+    if parent is not None and str(parent) not in builtin_names():
+        raise ScenarioError(f"extends: {parent!r} is not a built-in scenario; built-in scenarios: "
+                            f"{', '.join(builtin_names())}")
+
+
 class RunRequest:
     """What a run is made of: a scenario (built-in name, YAML path, or a scenario document), override documents
     (the YAML of override files, as mappings), samples and seed. :attr:`id` is its content hash."""
 
     def __init__(self, scenario: str | dict, overrides: list[dict] | dict | None = None, samples: int = 0,
-                 seed: int | None = None):
+                 seed: int | None = None, *, own_file: bool = False):
         from jalur import datasets
 
         if isinstance(overrides, dict):
             overrides = [overrides]
+        if isinstance(scenario, dict) and not own_file:   # a document from a client, not the user's own file
+            _check_document(scenario)
         self.scenario, self.overrides = scenario, list(overrides or [])
-        self.samples, self.seed = int(samples), seed
+        self.samples, self.seed, self.own_file = int(samples), seed, own_file
         self.data_version = datasets.data_version()
         with tempfile.TemporaryDirectory(prefix="jalur-request-") as tmp:
             _, sc = self.load(Path(tmp))
@@ -252,7 +272,8 @@ class RunRequest:
         self.id = hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def public(self) -> dict:
-        return {"scenario": self.scenario, "overrides": self.overrides, "samples": self.samples, "seed": self.seed}
+        return {"scenario": self.scenario, "overrides": self.overrides, "samples": self.samples, "seed": self.seed,
+                "own_file": self.own_file}
 
     def load(self, folder: Path):
         """The registry and scenario of the request, files written into *folder*."""
@@ -300,4 +321,4 @@ class RunRequest:
             raw, _ = _read_raw(scenario)
             doc = {k: v for k, v in raw.items() if k not in ("extends", "path")}
         texts = [{"file": Path(p).name, "text": read_user_text(Path(p), InputError)} for p in overrides or []]
-        return cls(doc, texts, samples, seed)
+        return cls(doc, texts, samples, seed, own_file=True)

@@ -65,7 +65,7 @@ def test_scenarios(client):
     ok = client.post("/api/v1/scenarios/validate", json={"name": "x", "extends": "bau", "levers": {"luc": "none"}})
     assert ok.json()["valid"] is True
     bad = client.post("/api/v1/scenarios/validate", json={"name": "x", "extends": "bau", "levers": {"colour": 1}})
-    doc = problem(bad, 400, contains="levers.colour: unknown key")
+    doc = problem(bad, 422, contains="levers.colour: unknown key")
     assert "/tmp" not in doc["detail"]
 
 
@@ -88,12 +88,12 @@ def test_run_results(client, done_run):
 
 
 def test_run_errors(client):
-    problem(client.post("/api/v1/runs", json={"scenario": "moon"}), 400, contains="unknown scenario 'moon'")
+    problem(client.post("/api/v1/runs", json={"scenario": "moon"}), 422, contains="unknown scenario 'moon'")
     problem(client.post("/api/v1/runs", json={"scenario": "../../etc/passwd"}), 400, "scenario")
     problem(client.post("/api/v1/runs", json={"scenario": "bau", "samples": 10**6}), 422, "samples")
     problem(client.post("/api/v1/runs", json={"scenario": "bau", "colour": 1}), 422, "colour")
     problem(client.post("/api/v1/runs", json={"scenario": {"name": "x", "extends": "bau",
-                                                           "levers": {"nickel_route": "moon"}}}), 400,
+                                                           "levers": {"nickel_route": "moon"}}}), 422,
             contains="nickel_route")
     problem(client.get("/api/v1/runs/not-an-id"), 400, "run_id")
     problem(client.get("/api/v1/runs/0123456789abcdef"), 404, "run_id")
@@ -193,3 +193,69 @@ def test_the_id_is_the_content(tmp_path):
     c = RunRequest("bau", samples=10, seed=1)
     assert len(a.id) == 16 and a.id != c.id
     assert a.id != b.id or a.name == b.name
+
+
+# --- review fixes -------------------------------------------------------------------------------------------
+
+def test_scenario_documents_cannot_reach_files_or_inject_markup(client):
+    doc = problem(client.post("/api/v1/runs", json={"scenario": {"name": "<img src=x onerror=1>", "extends": "bau"}}),
+                  422, contains="scenario name")
+    assert "<img" in doc["detail"]            # named, as data: the dashboard escapes it
+    problem(client.post("/api/v1/scenarios/validate", json={"name": "x", "extends": "/etc/passwd.yaml"}), 422,
+            contains="not a built-in scenario")
+    problem(client.post("/api/v1/runs", json={"scenario": {"name": "x", "extends": "../../tmp/evil.yaml"}}), 422,
+            contains="not a built-in scenario")
+
+
+def test_a_streamed_body_is_bounded(client):
+    def chunks():
+        for _ in range(40):
+            yield b" " * 50_000
+    problem(client.post("/api/v1/runs", content=chunks(), headers={"content-type": "application/json"}), 413, "body")
+
+
+def test_the_api_docs_are_served_offline(client):
+    html = client.get("/api/v1/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    problem(client.get("/static/swagger/../../etc/passwd"), 404)
+
+
+def test_errors_name_their_field_and_allowed_values(client, done_run):
+    doc = problem(client.get("/api/v1/vehicle", params={"segment": "mc-scooter", "luc": "nope"}), 400, "luc")
+    assert doc["errors"][0]["allowed"] == ["none", "direct", "indirect"]
+    problem(client.get(f"/api/v1/runs/{done_run['id']}/iamc", params={"model": "x"}), 400, "model")
+    r = problem(client.post("/api/v1/runs", json={"scenario": "bau", "overrides": {"tables": {"nope": []}}}), 422)
+    assert "jalur-request" not in r["detail"]
+
+
+def test_cancel_keeps_the_record(client):
+    r = client.post("/api/v1/runs", json={"scenario": {"name": "slow", "extends": "bau",
+                                                       "levers": {"fuel_economy": 0.3}}}).json()
+    c = client.post(f"/api/v1/runs/{r['id']}/cancel").json()
+    assert c["status"] in ("cancelled", "done")
+    assert client.get(f"/api/v1/runs/{r['id']}").json()["status"] == c["status"]
+    client.delete(f"/api/v1/runs/{r['id']}")
+
+
+def test_queued_runs_resume_after_a_restart(tmp_path):
+    from jalur.web.runner import Runner
+
+    store = RunStore(tmp_path)
+    req = RunRequest("bau")
+    store.submit(req)                                   # queued by a server that died
+    runner = Runner(store, workers=1)
+    try:
+        t0 = time.time()
+        while store.status(req.id)["status"] != "done" and time.time() - t0 < 180:
+            time.sleep(0.5)
+        assert store.status(req.id)["status"] == "done"
+    finally:
+        runner.close()
+
+
+def test_loopback_addresses():
+    from jalur.cli.web import _loopback
+
+    assert _loopback("127.0.0.2") and _loopback("::1") and _loopback("localhost")
+    assert not _loopback("0.0.0.0") and not _loopback("192.168.1.10")

@@ -13,7 +13,6 @@ runs_app = typer.Typer(help="The run store: runs made by `jalur run --store` and
                        no_args_is_help=True)
 StoreOpt = typer.Option(None, "--store", help="Run store folder (default: $JALUR_HOME/runs).")
 FormatOpt = typer.Option(Format.table, "--format", help="Output format.")
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def serve_cmd(
@@ -32,12 +31,23 @@ def serve_cmd(
     except ImportError as e:
         raise InputError(f"jalur serve needs the web extra ({e.name} is missing): pip install 'jalur[web]'") from None
     token = token or os.environ.get("JALUR_TOKEN") or None
-    if host not in LOOPBACK and not token:
+    if not _loopback(host) and not token:
         raise InputError(f"--host {host} listens beyond this machine: give --token (or JALUR_TOKEN) so that only "
                          "holders of it can write or start runs")
     app = create_app(store, workers=workers, token=token)
     err.print(f"jalur serving on http://{host}:{port}/ (API docs: /api/v1/docs); store {app.state.jalur.store.root}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _store(store: Optional[Path]):

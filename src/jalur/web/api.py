@@ -168,6 +168,9 @@ def run_status(request: Request, run_id: str) -> dict:
 @api.get("/runs/{run_id}/iamc", tags=["runs"])
 def run_iamc(request: Request, run_id: str, format: Literal["json", "csv"] = "json",
              variable: Optional[str] = Query(None, max_length=200), region: Optional[str] = Query(None, max_length=80)):
+    extra = sorted(set(request.query_params) - {"format", "variable", "region"})
+    if extra:
+        raise ApiError(400, f"unknown query parameter {extra[0]!r}", extra[0], ["format", "variable", "region"])
     _done(_state(request), run_id)
     df = _state(request).store.iamc(run_id, variable=variable, region=region)
     if format == "csv":
@@ -186,6 +189,13 @@ def run_workbook(request: Request, run_id: str):
 def run_report(request: Request, run_id: str):
     _done(_state(request), run_id)
     return FileResponse(_state(request).store.artefact(run_id, "report"), media_type="text/html")
+
+
+@api.post("/runs/{run_id}/cancel", tags=["runs"], dependencies=[Depends(writer)])
+def run_cancel(request: Request, run_id: str) -> dict:
+    """Cancel a queued or running run, keeping its record (``cancelled``); a finished run is left as it is."""
+    _status(_state(request), run_id)
+    return _public(_state(request).runner.cancel(run_id))
 
 
 @api.delete("/runs/{run_id}", tags=["runs"], dependencies=[Depends(writer)])

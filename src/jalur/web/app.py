@@ -3,6 +3,7 @@ interactive docs at ``/api/v1/docs``), over one run store and its executors."""
 
 from __future__ import annotations
 
+import re
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,33 +40,33 @@ def create_app(store: str | Path | RunStore | None = None, workers: int = 1, tok
         yield
         state.runner.close()
 
-    app = FastAPI(title="jalur", version=__version__, openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
+    app = FastAPI(title="jalur", version=__version__, openapi_url="/api/v1/openapi.json", docs_url=None,
                   lifespan=lifespan,
                   redoc_url=None, description="Indonesia's road transport pathways: vehicle life cycle, LCEV tax and "
                                               "cost of ownership, fleet runs.")
     app.state.jalur = state
     app.include_router(api)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        size = request.headers.get("content-length")
-        if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
-            return problem(413, "Request too large", f"bodies up to {MAX_BODY:,} bytes", "body",
-                           instance=request.url.path)
-        return await call_next(request)
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return problem(exc.status, _title(exc.status), exc.detail, exc.field, exc.allowed, request.url.path)
+        r = problem(exc.status, _title(exc.status), exc.detail, exc.field, exc.allowed, request.url.path)
+        if exc.status == 401:
+            r.headers["WWW-Authenticate"] = 'Bearer realm="jalur"'
+        return r
 
     @app.exception_handler(JalurError)
     async def jalur_error(request: Request, exc: JalurError):
-        return problem(400 if exc.__class__.__name__ != "DataError" else 422, "Bad request", str(exc), "body",
-                       instance=request.url.path)
+        detail = clean_message(str(exc))
+        field, allowed = blame(detail, request)
+        status = 422 if exc.__class__.__name__ in ("DataError", "ScenarioError") else 400
+        return problem(status, _title(status), detail, field, allowed, request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
-        errors = [{"field": ".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0]), "detail": e["msg"]}
+        errors = [{"field": "body" if e["type"] == "json_invalid" else
+                   (".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0])), "detail": e["msg"]}
                   for e in exc.errors()]
         body = problem(422, "Invalid request", "; ".join(f"{e['field']}: {e['detail']}" for e in errors),
                        instance=request.url.path)
@@ -83,6 +84,63 @@ def create_app(store: str | Path | RunStore | None = None, workers: int = 1, tok
 
     mount(app)
     return app
+
+
+class BodyLimit:
+    """ASGI middleware: a request body larger than *limit* bytes, declared or streamed (chunked), is a 413. The
+    body is read (up to the limit) before the application sees it, then handed on as it came."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            return await _too_large(scope, receive, send, self.limit)
+        messages, seen = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                return await _too_large(scope, receive, send, self.limit)
+            if not message.get("more_body"):
+                break
+
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+
+        return await self.app(scope, replay, send)
+
+
+async def _too_large(scope, receive, send, limit: int):
+    r = problem(413, "Request too large", f"bodies up to {limit:,} bytes", "body", instance=scope.get("path", ""))
+    await r(scope, receive, send)
+
+
+TEMP = re.compile(r"/[^\s'\"]*jalur-request-[^/\s'\"]*/")
+
+
+def clean_message(text: str) -> str:
+    """An engine's message without the server's temporary paths."""
+    return TEMP.sub("", text)
+
+
+def blame(detail: str, request: Request) -> tuple[str, list[str] | None]:
+    """The request field an engine's message is about (a query parameter it names or whose value it quotes, else
+    'body'), and the allowed values it lists."""
+    field = "body"
+    for name, value in request.query_params.multi_items():
+        if f"{value!r}" in detail or name in detail.split(";")[0]:
+            field = name
+            break
+    m = re.search(r"(?:allowed|[a-z_ ]+s): ([^;\n]+?)(?:\.|$|;|\()", detail)
+    allowed = [v.strip() for v in m.group(1).split(",")] if m and "," in m.group(1) else None
+    return field, allowed
 
 
 def problem_doc(doc: dict, status: int):

@@ -40,6 +40,25 @@ def mount(app: FastAPI) -> None:
     for name in PAGES:
         app.get(f"/{name}", include_in_schema=False, response_class=HTMLResponse)(page(name))
 
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def docs():
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="jalur API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css", swagger_favicon_url="data:,")
+
+    @app.get("/static/swagger/{name}", include_in_schema=False)
+    def swagger(name: str):
+        import swagger_ui_bundle
+
+        types = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
+        if name not in types:
+            from jalur.web.api import ApiError
+
+            raise ApiError(404, f"no file {name!r}", "name", list(types))
+        return FileResponse(Path(swagger_ui_bundle.swagger_ui_path) / name, media_type=types[name])
+
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js():
         return FileResponse(_plotly_js(), media_type="text/javascript")

@@ -8,6 +8,7 @@ thread each. A queued run is cancelled by marking it; a running one by stopping 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import threading
 from pathlib import Path
@@ -15,8 +16,19 @@ from pathlib import Path
 from jalur.store import RunRequest, RunStore, now
 
 
-def _work(root: str, request: RunRequest) -> None:
-    """The worker process: run one request into the store (its failure is recorded in its status)."""
+def _work(root: str, request: RunRequest, parent: int) -> None:
+    """The worker process: run one request into the store (its failure is recorded in its status). It stops
+    when the server that started it is gone, so that a killed server leaves no run going on unseen."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
     try:
         RunStore(root).execute(request)
     except Exception:   # recorded as failed by the store
@@ -36,7 +48,23 @@ class Runner:
         self._ctx = mp.get_context("spawn")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._dispatch, name="jalur-runner", daemon=True)
+        self._resume()
         self._thread.start()
+
+    def _resume(self) -> None:
+        """Queue again the runs a previous server left queued (its queue died with it)."""
+        for doc in reversed(self.store.list(status="queued")):
+            req = doc.get("request") or {}
+            try:
+                request = RunRequest(req["scenario"], req.get("overrides"), req.get("samples", 0), req.get("seed"),
+                                     own_file=bool(req.get("own_file")))
+            except Exception as exc:   # a request no longer valid (data changed): say so in its status
+                self.store.update(doc["id"], status="failed", error=f"could not resume: {exc}")
+                continue
+            if request.id == doc["id"]:
+                self._queue.put(request)
+            else:
+                self.store.update(doc["id"], status="failed", error="could not resume: jalur or its data changed")
 
     def submit(self, request: RunRequest) -> tuple[dict, bool]:
         """Queue a request unless the store has it done, queued or running: (status, new)."""
@@ -81,7 +109,8 @@ class Runner:
                         doc = self.store.status(request.id)
                         if doc is None or doc["status"] != "queued":
                             break        # cancelled or deleted while it waited
-                        proc = self._ctx.Process(target=_work, args=(str(self.store.root), request), daemon=True)
+                        proc = self._ctx.Process(target=_work, args=(str(self.store.root), request, os.getpid()),
+                                                 daemon=True)
                         proc.start()
                         self._running[request.id] = proc
                         break

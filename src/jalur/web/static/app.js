@@ -3,6 +3,11 @@
 
 const J = {
   lang: () => document.body.dataset.lang,
+  esc: (v) => String(v ?? "").replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c])),
+  headers(extra) {
+    const token = sessionStorage.getItem("jalur-token");
+    return Object.assign({}, extra, token ? {"Authorization": `Bearer ${token}`} : {});
+  },
   fmt: (x, digits) => (x === null || x === undefined || Number.isNaN(x)) ? "—"
     : new Intl.NumberFormat(J.lang() === "id" ? "id-ID" : "en-US", {maximumFractionDigits: digits ?? 2}).format(x),
   t: (en, id) => J.lang() === "id" ? id : en,
@@ -14,7 +19,8 @@ const J = {
     return body;
   },
   async post(url, doc) {
-    const r = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(doc)});
+    const r = await fetch(url, {method: "POST", headers: J.headers({"Content-Type": "application/json"}),
+                                body: JSON.stringify(doc ?? {})});
     const body = await r.json();
     if (!r.ok) throw new Error(body.detail || r.statusText);
     return body;
@@ -25,17 +31,21 @@ const J = {
     select.appendChild(o);
   },
   plot(id, traces, layout) {
-    Plotly.react(id, traces, Object.assign({template: "plotly_white", height: 460, margin: {t: 40},
+    const text = (t) => (typeof t === "string" ? {text: t} : t);
+    layout = Object.assign({}, layout, {title: text(layout.title)});
+    for (const axis of ["xaxis", "yaxis"]) if (layout[axis]) layout[axis] = Object.assign({}, layout[axis], {title: text(layout[axis].title)});
+    Plotly.react(id, traces, Object.assign({template: "plotly_white", height: 460, margin: {t: 50},
                                             separators: J.lang() === "id" ? ",." : ".,"}, layout),
                  {displaylogo: false, responsive: true, locale: J.lang() === "id" ? "id" : "en"});
     document.getElementById(id).dataset.rendered = "yes";
   },
   table(el, rows, columns) {
     const head = el.querySelector("thead"), body = el.querySelector("tbody");
-    if (head) head.innerHTML = "<tr>" + columns.map(c => `<th scope="col">${c}</th>`).join("") + "</tr>";
+    if (head) head.innerHTML = "<tr>" + columns.map(c => `<th scope="col">${J.esc(c)}</th>`).join("") + "</tr>";
+    const plain = (c) => /year|valid|date/.test(c);      // years and dates are not quantities: no separators
     body.innerHTML = rows.map(r => "<tr>" + columns.map(c => {
       const v = r[c];
-      return `<td>${typeof v === "number" ? J.fmt(v, 3) : (v ?? "")}</td>`;
+      return `<td>${typeof v === "number" && !plain(c) ? J.fmt(v, 3) : J.esc(v)}</td>`;
     }).join("") + "</tr>").join("");
   },
 };
@@ -64,6 +74,9 @@ async function pathways() {
   };
   document.getElementById("add-target").addEventListener("click", addTarget);
   document.getElementById("run-form").addEventListener("submit", async (ev) => { ev.preventDefault(); await submitRun(); });
+  const token = document.getElementById("token");
+  token.value = sessionStorage.getItem("jalur-token") || "";
+  token.addEventListener("change", () => sessionStorage.setItem("jalur-token", token.value));
   document.getElementById("variable").addEventListener("change", drawRuns);
   await listRuns();
 }
@@ -117,9 +130,14 @@ async function submitRun() {
 async function listRuns(check) {
   const runs = await J.get("/api/v1/runs");
   const body = document.querySelector("#runs tbody");
-  body.innerHTML = runs.map(r => `<tr><td><input type="checkbox" class="cmp" value="${r.id}" aria-label="compare ${r.scenario}" ${r.id === check ? "checked" : ""} ${r.status !== "done" ? "disabled" : ""}></td>
-    <td>${r.scenario} <small>${r.id}</small></td><td>${r.status}</td>
-    <td>${r.status === "done" ? `<a href="/api/v1/runs/${r.id}/workbook" download>workbook</a> · <a href="/api/v1/runs/${r.id}/iamc?format=csv" download="iamc-${r.id}.csv">IAMC CSV</a>` : ""}</td></tr>`).join("");
+  const id = (r) => /^[0-9a-f]{16}$/.test(r.id) ? r.id : "";
+  body.innerHTML = runs.map(r => `<tr><td><input type="checkbox" class="cmp" value="${id(r)}" aria-label="compare ${J.esc(r.scenario)}" ${r.id === check ? "checked" : ""} ${r.status !== "done" ? "disabled" : ""}></td>
+    <td>${J.esc(r.scenario)} <small>${id(r)}</small></td><td>${J.esc(r.status)}</td>
+    <td>${r.status === "done" ? `<a href="/api/v1/runs/${id(r)}/workbook" download>workbook</a> · <a href="/api/v1/runs/${id(r)}/iamc?format=csv" download="iamc-${id(r)}.csv">IAMC CSV</a>`
+        : ["queued", "running"].includes(r.status) ? `<button type="button" class="cancel" value="${id(r)}">${J.t("cancel", "batalkan")}</button>` : ""}</td></tr>`).join("");
+  for (const b of body.querySelectorAll(".cancel")) b.addEventListener("click", async () => {
+    try { await J.post(`/api/v1/runs/${b.value}/cancel`); await listRuns(); } catch (e) { J.status(e.message); }
+  });
   for (const box of body.querySelectorAll(".cmp")) box.addEventListener("change", () => {
     const on = body.querySelectorAll(".cmp:checked");
     if (on.length > 5) { box.checked = false; J.status(J.t("at most five runs", "paling banyak lima run")); }
@@ -142,6 +160,7 @@ async function drawRuns() {
     }
   }
   if (traces.length) J.plot("chart", traces, {title: variable, yaxis: {title: unit}, xaxis: {title: J.t("year", "tahun")}});
+  else Plotly.purge("chart");
 }
 
 // --- Vehicle --------------------------------------------------------------------------------------------
@@ -189,7 +208,8 @@ async function tax() {
     for (const k of ["engine_cc", "km_per_l", "ev_range_km"]) if (v(k)) doc[k] = Number(v(k));
     try {
       const r = await J.post("/api/v1/tax", doc);
-      const rows = Object.entries(r).filter(([k, x]) => typeof x !== "object" || x === null).map(([k, x]) => ({item: k, value: x}));
+      const rows = Object.entries(r).map(([k, x]) => ({item: k, value: (x !== null && typeof x === "object")
+        ? (Array.isArray(x) ? x.map(i => typeof i === "object" ? Object.values(i).join(" · ") : i).join("; ") : JSON.stringify(x)) : x}));
       J.table(document.getElementById("tax-table"), rows, ["item", "value"]);
       J.status("");
     } catch (e) { J.status(J.t("error: ", "galat: ") + e.message); }
@@ -209,15 +229,21 @@ async function tax() {
 // --- Data -----------------------------------------------------------------------------------------------
 async function data() {
   const sel = document.getElementById("table-name");
-  for (const t of await J.get("/api/v1/data/tables")) J.option(sel, t.name, `${t.name} — ${J.lang() === "id" ? (t.title_id || t.title) : t.title} (${J.fmt(t.rows, 0)})`);
+  for (const t of await J.get("/api/v1/data/tables")) {
+    J.option(sel, t.name, `${t.name} — ${J.lang() === "id" ? (t.title_id || t.title) : t.title} (${J.fmt(t.rows, 0)})`);
+    sel.lastChild.dataset.rows = t.rows;
+  }
   const show = async () => {
     const rows = await J.get(`/api/v1/data/tables/${sel.value}?limit=200`);
+    const total = Number(sel.selectedOptions[0].dataset.rows);
+    J.status(total > rows.length ? J.t(`showing the first ${rows.length} of ${J.fmt(total, 0)} rows (the API filters by column)`,
+                                        `menampilkan ${rows.length} baris pertama dari ${J.fmt(total, 0)} (API dapat menyaring per kolom)`) : "");
     const cols = rows.length ? Object.keys(rows[0]) : [];
     J.table(document.getElementById("data-table"), rows, cols);
     for (const td of document.querySelectorAll("#data-table td")) {
       const ids = td.textContent.split(";");
       if (cols[td.cellIndex] === "source_id" && ids[0]) {
-        td.innerHTML = ids.map(i => `<button type="button" class="src">${i}</button>`).join(" ");
+        td.innerHTML = ids.map(i => `<button type="button" class="src">${J.esc(i)}</button>`).join(" ");
       }
     }
     for (const b of document.querySelectorAll("#data-table .src")) b.addEventListener("click", async () => {

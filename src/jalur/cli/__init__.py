@@ -12,7 +12,7 @@ import typer
 from rich.text import Text
 
 from jalur._version import __version__
-from jalur.cli import pathways, policy
+from jalur.cli import pathways, policy, web
 from jalur.cli.data import data_app
 from jalur.cli.render import err, out
 from jalur.cli.vehicle import COMMAND as VEHICLE_COMMAND, vehicle_app
@@ -29,6 +29,7 @@ app.add_typer(data_app, name="data")
 app.add_typer(vehicle_app, name=VEHICLE_COMMAND)
 policy.register(app)
 pathways.register(app)
+web.register(app)
 
 
 def _version_callback(value: bool) -> None:

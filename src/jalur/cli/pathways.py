@@ -24,6 +24,8 @@ def run_cmd(
     fmt: Format = FormatOpt, override: Overrides = OverrideOpt,
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of labels, workbook and report: en | id "
                                        "(default: JALUR_LANG, else id when LANG starts with id, else en)."),
+    store: bool = typer.Option(False, "--store", help="Also keep the run in the run store ($JALUR_HOME/runs; "
+                               "`jalur runs list`, and the web dashboard, show it)."),
 ) -> None:
     """Project Indonesia's road fleet, energy, emissions and upstream needs to 2060 under a scenario."""
     from jalur import datasets
@@ -47,6 +49,11 @@ def run_cmd(
             prog.update(task, description=f"writing {out_dir}")
             write_run(ds, out_dir, registry=reg, calibration=cal, lang=lang)
             prog.advance(task)
+    if store:
+        from jalur.store import RunRequest, RunStore
+
+        doc = RunStore().record(RunRequest.from_cli(scenario, override), ds, reg)
+        err.print(f"run kept in the store as {doc['id']} (`jalur runs show {doc['id']}`)")
     table = summary(to_iamc(ds))
     if lang == "id":
         from jalur.pathways.report import with_labels

@@ -24,7 +24,8 @@ def live_server(store: Path, workers: int = 2):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", "import sys; from jalur.cli import main; sys.exit(main(sys.argv[1:]))",
                              "serve", "--port", str(port), "--store", str(store), "--workers", str(workers)],
-                            env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env={k: v for k, v in os.environ.items() if k != "JALUR_NO_CACHE"},   # its own cache
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

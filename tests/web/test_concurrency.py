@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("uvicorn", reason="the web extra is not installed")
 
 CLIENTS = 50
-SCENARIOS = ["bau", "biofuel", {"name": "busy", "extends": "bau", "levers": {"fuel_economy": 1.5}}]
+SCENARIOS = ["bau", {"name": "busy", "extends": "bau", "levers": {"fuel_economy": 1.5}}]
 
 
 @pytest.fixture(scope="module")

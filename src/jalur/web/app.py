@@ -37,6 +37,7 @@ def create_app(store: str | Path | RunStore | None = None, workers: int = 1, tok
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        warm()
         yield
         state.runner.close()
 
@@ -84,6 +85,18 @@ def create_app(store: str | Path | RunStore | None = None, workers: int = 1, tok
 
     mount(app)
     return app
+
+
+def warm() -> None:
+    """Load the data and the engines' per-registry caches once, before the first request: a burst of first
+    requests would otherwise each build them at the same time."""
+    from jalur import datasets
+    from jalur.pathways.context import context
+    from jalur.vehicle import lifecycle
+
+    reg = datasets.load()
+    context(reg)
+    lifecycle(reg.table("segments").public()["segment"].iloc[0], years=[2030], registry=reg)
 
 
 class BodyLimit:

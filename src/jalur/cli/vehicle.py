@@ -64,13 +64,6 @@ def _caption(ds) -> str:
             + ", ".join(f"{k}={v}" for k, v in shown.items()) + extra + "\n" + attrs["scope"])
 
 
-def ds_stages(df) -> list[str]:
-    """The life-cycle stages (columns of a comparison)."""
-    from jalur.catalog import STAGES
-
-    return list(STAGES)
-
-
 def _region(reg, region: Optional[str]) -> str:
     from jalur.catalog import catalog
 
@@ -151,7 +144,9 @@ def vehicle_compare(
     if fmt != Format.table:
         render(df, fmt)
     else:
-        out_of_scope = [c for c in df.columns if c in set(ds_stages(df)) - set(df.attrs["in_scope"])]
+        from jalur.catalog import STAGES
+
+        out_of_scope = [c for c in df.columns if c in set(STAGES) - set(df.attrs["in_scope"])]
         show = df.drop(columns=["segment", *out_of_scope]).rename(columns={"km": "lifetime km", "fixed_t": "fixed t", "per_km": "per km",
                                                             "lifetime_t": "t/life", "break_even_km": "break-even km"})
         unit = df.attrs["units"]

@@ -27,11 +27,13 @@ FILTER_COLUMNS = 8
 
 
 def problem(status: int, title: str, detail: str, field: str | None = None, allowed: list | None = None,
-            instance: str = "") -> JSONResponse:
-    """An RFC 9457 problem document."""
+            instance: str = "", errors: list[dict] | None = None) -> JSONResponse:
+    """An RFC 9457 problem document; *errors* lists several fields at once (else one, *field*)."""
     body: dict[str, Any] = {"type": f"https://jalur.dev/problems/{title.lower().replace(' ', '-')}", "title": title,
                             "status": status, "detail": detail, "instance": instance}
-    if field is not None:
+    if errors is not None:
+        body["errors"] = errors
+    elif field is not None:
         body["errors"] = [{"field": field, "detail": detail, **({"allowed": allowed} if allowed else {})}]
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 

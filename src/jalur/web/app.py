@@ -69,13 +69,8 @@ def create_app(store: str | Path | RunStore | None = None, workers: int = 1, tok
         errors = [{"field": "body" if e["type"] == "json_invalid" else
                    (".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0])), "detail": e["msg"]}
                   for e in exc.errors()]
-        body = problem(422, "Invalid request", "; ".join(f"{e['field']}: {e['detail']}" for e in errors),
-                       instance=request.url.path)
-        import json
-
-        doc = json.loads(body.body)
-        doc["errors"] = errors
-        return problem_doc(doc, 422)
+        return problem(422, "Invalid request", "; ".join(f"{e['field']}: {e['detail']}" for e in errors),
+                       instance=request.url.path, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -154,12 +149,6 @@ def blame(detail: str, request: Request) -> tuple[str, list[str] | None]:
     m = re.search(r"(?:allowed|[a-z_ ]+s): ([^;\n]+?)(?:\.|$|;|\()", detail)
     allowed = [v.strip() for v in m.group(1).split(",")] if m and "," in m.group(1) else None
     return field, allowed
-
-
-def problem_doc(doc: dict, status: int):
-    from fastapi.responses import JSONResponse
-
-    return JSONResponse(doc, status_code=status, media_type="application/problem+json")
 
 
 def _title(status: int) -> str:
